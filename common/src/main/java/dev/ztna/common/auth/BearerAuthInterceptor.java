@@ -1,0 +1,67 @@
+package dev.ztna.common.auth;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Set;
+
+/**
+ * Authenticates every gRPC call: a valid bearer token or UNAUTHENTICATED. Only the methods listed in
+ * {@code ztna.auth.public-methods} and the standard health/reflection services accept anonymous callers.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+@Priority(100)
+public class BearerAuthInterceptor implements ServerInterceptor {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "bearer ";
+
+    private final TokenVerifier verifier;
+    private final Set<String> publicMethods;
+
+    public BearerAuthInterceptor(TokenVerifier verifier, AuthConfig config) {
+        this.verifier = verifier;
+        this.publicMethods = Set.copyOf(config.publicMethods().orElse(java.util.List.of()));
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        String header = headers.get(AUTHORIZATION);
+        if (header == null && isAnonymousAllowed(method)) {
+            return next.startCall(call, headers);
+        }
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return refuse(call, "missing bearer token");
+        }
+        Caller caller;
+        try {
+            caller = verifier.verify(header.substring(BEARER.length()).trim());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            return refuse(call, "invalid or expired token");
+        }
+        Context context = Context.current().withValue(CallerContext.KEY, caller);
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private boolean isAnonymousAllowed(String method) {
+        return publicMethods.contains(method) || method.startsWith("grpc.health.") || method.startsWith("grpc.reflection.");
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String why) {
+        call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+        return new ServerCall.Listener<>() {
+        };
+    }
+}

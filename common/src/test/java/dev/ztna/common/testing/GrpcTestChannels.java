@@ -1,0 +1,70 @@
+package dev.ztna.common.testing;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+
+import java.net.URL;
+import java.util.concurrent.Executor;
+
+/** Real gRPC channels to the service under test, and helpers to read the rich error details it answers with. */
+public final class GrpcTestChannels {
+
+    private GrpcTestChannels() {
+    }
+
+    public static ManagedChannel to(URL serviceUrl) {
+        return ManagedChannelBuilder.forAddress(serviceUrl.getHost(), serviceUrl.getPort()).usePlaintext().build();
+    }
+
+    public static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    public static Status.Code code(StatusRuntimeException e) {
+        return e.getStatus().getCode();
+    }
+
+    /** The ErrorInfo reason, or null. */
+    public static String reason(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return null;
+        }
+        return status.getDetailsList().stream().filter(a -> a.is(ErrorInfo.class)).findFirst().map(a -> {
+            try {
+                return a.unpack(ErrorInfo.class).getReason();
+            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                throw new IllegalStateException(x);
+            }
+        }).orElse(null);
+    }
+
+    /** The first BadRequest field violation's field, or null. */
+    public static String badField(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return null;
+        }
+        return status.getDetailsList().stream().filter(a -> a.is(BadRequest.class)).findFirst().map(a -> {
+            try {
+                return a.unpack(BadRequest.class).getFieldViolations(0).getField();
+            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                throw new IllegalStateException(x);
+            }
+        }).orElse(null);
+    }
+}

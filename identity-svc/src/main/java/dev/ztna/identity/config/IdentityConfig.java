@@ -1,0 +1,47 @@
+package dev.ztna.identity.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "ztna.identity")
+public interface IdentityConfig {
+
+    /** Base64 of 32 random bytes; encrypts TOTP seeds and signing keys at rest (AES-256-GCM). Never logged. */
+    String masterKey();
+
+    /** Lifetime of access tokens; at most 15 minutes. */
+    @WithDefault("PT5M")
+    Duration accessTokenTtl();
+
+    /** Lifetime of service tokens. */
+    @WithDefault("PT10M")
+    Duration serviceTokenTtl();
+
+    /** How long a password-verified login may wait for its second factor. */
+    @WithDefault("PT5M")
+    Duration mfaChallengeTtl();
+
+    /** Wrong codes allowed per MFA challenge before it is burnt. */
+    @WithDefault("5")
+    int mfaMaxAttempts();
+
+    Argon2 argon2();
+
+    /** JSON file with users and service accounts to create at startup when absent (see docs/identity.md). */
+    Optional<String> bootstrapFile();
+
+    interface Argon2 {
+        /** Memory in KiB (OWASP 2023 minimum for Argon2id: 19 MiB). */
+        @WithDefault("19456")
+        int memoryKib();
+
+        @WithDefault("2")
+        int iterations();
+
+        @WithDefault("1")
+        int parallelism();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ztna.identity.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** The half-finished login between a correct password and a correct second factor. */
+@Entity
+@Table(name = "mfa_challenge")
+public class MfaChallenge {
+
+    @Id
+    @Column(name = "id_hash")
+    public byte[] idHash;
+
+    @Column(name = "user_id", nullable = false)
+    public UUID userId;
+
+    @Column(name = "expires_at", nullable = false)
+    public Instant expiresAt;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(nullable = false)
+    public boolean used;
+}

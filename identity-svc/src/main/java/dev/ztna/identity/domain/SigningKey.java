@@ -1,0 +1,29 @@
+package dev.ztna.identity.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+@Entity
+@Table(name = "signing_key")
+public class SigningKey {
+
+    @Id
+    public String kid;
+
+    @Column(name = "private_key_enc", nullable = false)
+    public byte[] privateKeyEnc;
+
+    /** X.509 SubjectPublicKeyInfo. */
+    @Column(name = "public_key", nullable = false)
+    public byte[] publicKey;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(nullable = false)
+    public boolean active;
+}

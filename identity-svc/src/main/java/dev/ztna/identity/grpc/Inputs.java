@@ -1,0 +1,71 @@
+package dev.ztna.identity.grpc;
+
+import dev.ztna.common.error.Errors;
+
+import java.util.regex.Pattern;
+
+/** Validation shared by the identity adapters: each failure names the field. */
+final class Inputs {
+
+    static final int MAX_USERNAME = 128;
+    static final int MAX_PASSWORD = 1024;
+    static final int MIN_NEW_PASSWORD = 12;
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]+");
+    private static final Pattern CODE = Pattern.compile("[0-9]{6}");
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+    private Inputs() {
+    }
+
+    static String username(String value) {
+        if (value.isEmpty()) {
+            throw Errors.invalidArgument("username", "must not be empty");
+        }
+        if (value.length() > MAX_USERNAME) {
+            throw Errors.invalidArgument("username", "must be at most " + MAX_USERNAME + " characters");
+        }
+        if (!USERNAME.matcher(value).matches()) {
+            throw Errors.invalidArgument("username", "may contain only letters, digits and . _ @ -");
+        }
+        return value;
+    }
+
+    static String password(String value) {
+        if (value.isEmpty()) {
+            throw Errors.invalidArgument("password", "must not be empty");
+        }
+        if (value.length() > MAX_PASSWORD) {
+            throw Errors.invalidArgument("password", "must be at most " + MAX_PASSWORD + " characters");
+        }
+        return value;
+    }
+
+    static String newPassword(String value) {
+        password(value);
+        if (value.length() < MIN_NEW_PASSWORD) {
+            throw Errors.invalidArgument("password", "must be at least " + MIN_NEW_PASSWORD + " characters");
+        }
+        return value;
+    }
+
+    static String challengeId(String value) {
+        if (!CHALLENGE.matcher(value).matches()) {
+            throw Errors.invalidArgument("challenge_id", "must be the challenge_id returned by Login");
+        }
+        return value;
+    }
+
+    static String totpCode(String value) {
+        if (!CODE.matcher(value).matches()) {
+            throw Errors.invalidArgument("totp_code", "must be exactly 6 digits");
+        }
+        return value;
+    }
+
+    static String group(String value) {
+        if (value.isEmpty() || value.length() > MAX_USERNAME || !USERNAME.matcher(value).matches()) {
+            throw Errors.invalidArgument("groups", "each group must be 1..128 characters of letters, digits and . _ @ -");
+        }
+        return value;
+    }
+}

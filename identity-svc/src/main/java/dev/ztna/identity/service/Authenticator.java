@@ -1,0 +1,118 @@
+package dev.ztna.identity.service;
+
+import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.identity.config.IdentityConfig;
+import dev.ztna.identity.domain.MfaChallenge;
+import dev.ztna.identity.domain.UserAccount;
+import dev.ztna.identity.repository.MfaChallengeRepository;
+import dev.ztna.identity.repository.UserAccountRepository;
+import dev.ztna.proto.audit.v1.Outcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** Password, then TOTP, then a token. Every attempt is audited (never the secret). */
+@ApplicationScoped
+public class Authenticator {
+
+    static final String TOTP_CONTEXT = "totp:";
+
+    private final UserAccountRepository users;
+    private final MfaChallengeRepository challenges;
+    private final PasswordHasher hasher;
+    private final SecretBox box;
+    private final TokenIssuer issuer;
+    private final AuditOutbox audit;
+    private final IdentityConfig config;
+    private final SecureRandom random = new SecureRandom();
+
+    public record Challenge(String id, Instant expiresAt) {
+    }
+
+    public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
+                         SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config) {
+        this.users = users;
+        this.challenges = challenges;
+        this.hasher = hasher;
+        this.box = box;
+        this.issuer = issuer;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    @Transactional(dontRollbackOn = AuthenticationFailure.class)
+    public Challenge login(String username, String password, String source) {
+        Optional<UserAccount> found = users.findByUsername(username);
+        boolean ok;
+        if (found.isPresent()) {
+            ok = hasher.verify(password, found.get().passwordHash) && found.get().enabled;
+        } else {
+            hasher.verifyDecoy(password);
+            ok = false;
+        }
+        if (!ok) {
+            audit.record("auth.login", username, Outcome.OUTCOME_FAILURE, "invalid username or password",
+                    Map.of("source_address", source));
+            throw new AuthenticationFailure("INVALID_CREDENTIALS", "invalid username or password");
+        }
+        byte[] raw = new byte[32];
+        random.nextBytes(raw);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        MfaChallenge challenge = new MfaChallenge();
+        challenge.idHash = sha256(id);
+        challenge.userId = found.get().id;
+        challenge.expiresAt = Instant.now().plus(config.mfaChallengeTtl());
+        challenges.persist(challenge);
+        audit.record("auth.login", username, Outcome.OUTCOME_SUCCESS, "password verified, MFA required",
+                Map.of("source_address", source));
+        return new Challenge(id, challenge.expiresAt);
+    }
+
+    @Transactional(dontRollbackOn = AuthenticationFailure.class)
+    public TokenIssuer.Issued verifyTotp(String challengeId, String code, String source) {
+        Instant now = Instant.now();
+        MfaChallenge challenge = challenges.findById(sha256(challengeId));
+        if (challenge == null || challenge.used || challenge.expiresAt.isBefore(now)
+                || challenge.attempts >= config.mfaMaxAttempts()) {
+            audit.record("auth.mfa", "", Outcome.OUTCOME_FAILURE, "unknown, used or expired MFA challenge",
+                    Map.of("source_address", source));
+            throw new AuthenticationFailure("MFA_CHALLENGE_INVALID", "MFA challenge is invalid or expired; log in again");
+        }
+        UserAccount user = users.findById(challenge.userId);
+        String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
+        OptionalLong step = Totp.match(secret, code, now, user.lastTotpStep);
+        if (step.isEmpty()) {
+            challenge.attempts++;
+            audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or reused TOTP code",
+                    Map.of("source_address", source, "attempt", Integer.toString(challenge.attempts)));
+            throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
+        }
+        challenge.used = true;
+        user.lastTotpStep = step.getAsLong();
+        String sessionId = UUID.randomUUID().toString();
+        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
+                List.of("pwd", "otp"), now, sessionId);
+        audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
+                .setSessionId(sessionId).putAttributes("source_address", source).build());
+        return token;
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
