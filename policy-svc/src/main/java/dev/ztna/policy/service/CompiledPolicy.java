@@ -1,0 +1,88 @@
+package dev.ztna.policy.service;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated policy, indexed by app so a decision only looks at the rules that can apply.
+ * Semantics: default deny; a matching deny rule beats any matching allow rule.
+ */
+public final class CompiledPolicy {
+
+    public static final String ANY = "*";
+
+    public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
+                       Set<String> apps) {
+
+        boolean matches(Subject subject) {
+            return users.contains(subject.username()) || users.contains(ANY)
+                    || intersects(groups, subject.groups()) || intersects(roles, subject.roles());
+        }
+
+        private static boolean intersects(Set<String> wanted, Set<String> held) {
+            for (String value : held) {
+                if (wanted.contains(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    public record Subject(String username, Set<String> groups, Set<String> roles) {
+    }
+
+    public record Decision(boolean allowed, String ruleId, String reason, long version) {
+    }
+
+    private final long version;
+    private final int ruleCount;
+    private final Map<String, List<Rule>> byApp = new HashMap<>();
+    private final List<Rule> anyApp = new ArrayList<>();
+
+    CompiledPolicy(long version, List<Rule> rules) {
+        this.version = version;
+        this.ruleCount = rules.size();
+        for (Rule rule : rules) {
+            for (String app : rule.apps()) {
+                if (ANY.equals(app)) {
+                    anyApp.add(rule);
+                } else {
+                    byApp.computeIfAbsent(app, a -> new ArrayList<>()).add(rule);
+                }
+            }
+        }
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public int ruleCount() {
+        return ruleCount;
+    }
+
+    public Decision decide(Subject subject, String app) {
+        Rule allow = null;
+        for (List<Rule> candidates : List.of(byApp.getOrDefault(app, List.of()), anyApp)) {
+            for (Rule rule : candidates) {
+                if (!rule.matches(subject)) {
+                    continue;
+                }
+                if (!rule.allow()) {
+                    return new Decision(false, rule.id(), "denied by rule " + rule.id(), version);
+                }
+                if (allow == null) {
+                    allow = rule;
+                }
+            }
+        }
+        if (allow != null) {
+            return new Decision(true, allow.id(), "allowed by rule " + allow.id(), version);
+        }
+        return new Decision(false, "", "default deny: no rule allows this subject to reach this app", version);
+    }
+}

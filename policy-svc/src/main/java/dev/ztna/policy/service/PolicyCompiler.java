@@ -1,0 +1,156 @@
+package dev.ztna.policy.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parses, validates and compiles a policy document. A document with any error is rejected whole. */
+public final class PolicyCompiler {
+
+    public static final String API_VERSION = "ztna.dev/v1";
+    static final int MAX_DOCUMENT = 1 << 20;
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@*-]{1,128}");
+
+    public enum Format { YAML, JSON }
+
+    /** One located mistake: where (rule), which field, what is wrong. */
+    public record PolicyError(String location, String field, String message) {
+        @Override
+        public String toString() {
+            return location + ": " + field + ": " + message;
+        }
+    }
+
+    public static final class InvalidPolicyException extends RuntimeException {
+        private final List<PolicyError> errors;
+
+        public InvalidPolicyException(List<PolicyError> errors) {
+            super("invalid policy: " + errors, null, false, false);
+            this.errors = List.copyOf(errors);
+        }
+
+        public List<PolicyError> errors() {
+            return errors;
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PolicyCompiler() {
+    }
+
+    public static CompiledPolicy compile(String text, Format format, long version) {
+        if (text.isBlank()) {
+            throw new InvalidPolicyException(List.of(new PolicyError("document", "document", "must not be empty")));
+        }
+        if (text.length() > MAX_DOCUMENT) {
+            throw new InvalidPolicyException(List.of(new PolicyError("document", "document", "larger than 1 MiB")));
+        }
+        PolicyDocument doc;
+        try {
+            doc = (format == Format.YAML ? YAML : JSON).readValue(text, PolicyDocument.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidPolicyException(List.of(new PolicyError(path(e), e.getPropertyName(), "unknown field")));
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "document"
+                    : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new InvalidPolicyException(List.of(new PolicyError(where, "document", "not valid " + format.name()
+                    + ": " + e.getOriginalMessage())));
+        }
+        if (doc == null) {
+            throw new InvalidPolicyException(List.of(new PolicyError("document", "document", "must not be empty")));
+        }
+        List<PolicyError> errors = new ArrayList<>();
+        if (!API_VERSION.equals(doc.apiVersion())) {
+            errors.add(new PolicyError("document", "apiVersion", "must be " + API_VERSION));
+        }
+        if (doc.rules() == null || doc.rules().isEmpty()) {
+            errors.add(new PolicyError("document", "rules", "must list at least one rule"));
+        }
+        List<CompiledPolicy.Rule> rules = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<PolicyDocument.Rule> source = doc.rules() == null ? List.of() : doc.rules();
+        for (int i = 0; i < source.size(); i++) {
+            PolicyDocument.Rule rule = source.get(i);
+            if (rule == null) {
+                errors.add(new PolicyError("rules[" + i + "]", "rule", "must not be empty"));
+                continue;
+            }
+            String where = "rules[" + i + "]" + (rule.id() == null ? "" : " (id=" + rule.id() + ")");
+            int before = errors.size();
+            if (rule.id() == null || !ID.matcher(rule.id()).matches()) {
+                errors.add(new PolicyError(where, "id", "must be 1..64 characters of a-z, 0-9 and -, starting with a letter or digit"));
+            } else if (!ids.add(rule.id())) {
+                errors.add(new PolicyError(where, "id", "duplicate rule id"));
+            }
+            boolean allow = "allow".equals(rule.effect());
+            if (!allow && !"deny".equals(rule.effect())) {
+                errors.add(new PolicyError(where, "effect", "must be allow or deny"));
+            }
+            PolicyDocument.Who who = rule.who();
+            if (who == null || (empty(who.users()) && empty(who.groups()) && empty(who.roles()))) {
+                errors.add(new PolicyError(where, "who", "must name at least one user, group or role"));
+            } else {
+                names(where, "who.users", who.users(), errors);
+                names(where, "who.groups", who.groups(), errors);
+                names(where, "who.roles", who.roles(), errors);
+            }
+            if (rule.what() == null || empty(rule.what().apps())) {
+                errors.add(new PolicyError(where, "what.apps", "must name at least one app (or *)"));
+            } else {
+                names(where, "what.apps", rule.what().apps(), errors);
+            }
+            if (errors.size() == before) {
+                rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
+                        set(who.roles()), set(rule.what().apps())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidPolicyException(errors);
+        }
+        return new CompiledPolicy(version, rules);
+    }
+
+    private static void names(String where, String field, List<String> values, List<PolicyError> errors) {
+        if (values == null) {
+            return;
+        }
+        for (String value : values) {
+            if (value == null || !NAME.matcher(value).matches()) {
+                errors.add(new PolicyError(where, field, "'" + value + "' is not a valid name"));
+            }
+        }
+    }
+
+    private static String path(UnrecognizedPropertyException e) {
+        StringBuilder path = new StringBuilder("document");
+        for (var ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null && !ref.getFieldName().equals(e.getPropertyName())) {
+                path.append('.').append(ref.getFieldName());
+            }
+        }
+        return path.toString().replaceFirst("^document\\.", "");
+    }
+
+    private static boolean empty(List<String> list) {
+        return list == null || list.isEmpty();
+    }
+
+    private static Set<String> set(List<String> list) {
+        return list == null ? Set.of() : Set.copyOf(new HashSet<>(list));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.ztna.policy;
+
+import dev.ztna.common.testing.EmbeddedPostgresResource;
+import dev.ztna.common.testing.GrpcTestChannels;
+import dev.ztna.common.testing.TestTokens;
+import dev.ztna.common.testing.TestTokensResource;
+import dev.ztna.proto.policy.v1.DecideRequest;
+import dev.ztna.proto.policy.v1.DecideResponse;
+import dev.ztna.proto.policy.v1.DecisionServiceGrpc;
+import dev.ztna.proto.policy.v1.DocumentFormat;
+import dev.ztna.proto.policy.v1.Effect;
+import dev.ztna.proto.policy.v1.GetPolicyRequest;
+import dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc;
+import dev.ztna.proto.policy.v1.PutPolicyRequest;
+import dev.ztna.proto.policy.v1.Subject;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.util.List;
+
+import static dev.ztna.common.testing.GrpcTestChannels.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+@QuarkusTestResource(TestTokensResource.class)
+class DecisionTest {
+
+    @TestHTTPResource
+    URL url;
+    ManagedChannel channel;
+    DecisionServiceGrpc.DecisionServiceBlockingStub decisions;
+    PolicyAdminServiceGrpc.PolicyAdminServiceBlockingStub admin;
+
+    @BeforeEach
+    void connect() {
+        channel = GrpcTestChannels.to(url);
+        decisions = DecisionServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(TestTokens.service("broker-svc", "broker")));
+        admin = PolicyAdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(TestTokens.service("ops", "policy-admin")));
+    }
+
+    @AfterEach
+    void close() {
+        channel.shutdownNow();
+    }
+
+    static DecideRequest request(String user, String app, String... groups) {
+        return DecideRequest.newBuilder().setApp(app).setRequestId("r1")
+                .setSubject(Subject.newBuilder().setUsername(user).addAllGroups(List.of(groups))).build();
+    }
+
+    @Test
+    void decidesWithTheRuleThatMatched() {
+        DecideResponse allowed = decisions.decide(request("alice", "echo", "engineering"));
+        assertEquals(Effect.EFFECT_ALLOW, allowed.getEffect());
+        assertEquals("engineers-echo", allowed.getRuleId());
+
+        DecideResponse denied = decisions.decide(request("bob", "echo", "sales"));
+        assertEquals(Effect.EFFECT_DENY, denied.getEffect());
+        assertEquals("", denied.getRuleId());
+
+        DecideResponse explicit = decisions.decide(request("eve", "echo", "engineering", "contractors"));
+        assertEquals(Effect.EFFECT_DENY, explicit.getEffect());
+        assertEquals("no-contractors-echo", explicit.getRuleId());
+    }
+
+    @Test
+    void onlyBrokersMayAskAndAnonymousCallersAreRefused() {
+        var anonymous = DecisionServiceGrpc.newBlockingStub(channel);
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+                () -> anonymous.decide(request("alice", "echo"))).getStatus().getCode());
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+                () -> anonymous.withCallCredentials(bearer("not-a-jwt")).decide(request("alice", "echo"))).getStatus().getCode());
+        String user = TestTokens.user("alice", List.of("engineering"), List.of());
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> anonymous.withCallCredentials(bearer(user)).decide(request("alice", "echo"))).getStatus().getCode());
+    }
+
+    @Test
+    void badDecideInputsNameTheField() {
+        assertInvalid("subject", () -> decisions.decide(DecideRequest.newBuilder().setApp("echo").build()));
+        assertInvalid("subject.username", () -> decisions.decide(request("", "echo")));
+        assertInvalid("app", () -> decisions.decide(request("alice", "")));
+        assertInvalid("app", () -> decisions.decide(request("alice", "x".repeat(129))));
+    }
+
+    @Test
+    void invalidPolicyIsRejectedAndTheLiveVersionStays() {
+        long before = admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> admin.putPolicy(PutPolicyRequest.newBuilder()
+                .setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules: [{id: x, effect: maybe, who: {groups: [g]}, what: {apps: [echo]}}]")
+                .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("rules[0] (id=x).effect", GrpcTestChannels.badField(e));
+        assertEquals(before, admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion());
+        assertEquals(Effect.EFFECT_ALLOW, decisions.decide(request("alice", "echo", "engineering")).getEffect());
+
+        assertInvalid("format", () -> admin.putPolicy(PutPolicyRequest.newBuilder().setDocument("x").build()));
+        var brokerAsAdmin = PolicyAdminServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(bearer(TestTokens.service("broker-svc", "broker")));
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> brokerAsAdmin.putPolicy(PutPolicyRequest.getDefaultInstance())).getStatus().getCode());
+    }
+
+    static void assertInvalid(String field, Runnable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals(field, GrpcTestChannels.badField(e));
+    }
+}
