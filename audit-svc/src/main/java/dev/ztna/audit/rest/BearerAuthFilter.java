@@ -1,0 +1,44 @@
+package dev.ztna.audit.rest;
+
+import dev.ztna.common.auth.Caller;
+import dev.ztna.common.auth.TokenVerifier;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+/** The compliance API is for the roles auditor and admin, with a token from identity-svc; nothing else gets in. */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class BearerAuthFilter implements ContainerRequestFilter {
+
+    private final TokenVerifier verifier;
+
+    public BearerAuthFilter(TokenVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!request.getUriInfo().getPath().startsWith("/api/")) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            request.abortWith(Problems.of(401, "unauthenticated", "a bearer token is required", null));
+            return;
+        }
+        Caller caller;
+        try {
+            caller = verifier.verify(header.substring(7).trim());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            request.abortWith(Problems.of(401, "unauthenticated", "invalid or expired token", null));
+            return;
+        }
+        if (!caller.hasRole("auditor") && !caller.hasRole("admin")) {
+            request.abortWith(Problems.of(403, "forbidden", "the audit API requires the role auditor or admin", null));
+        }
+    }
+}

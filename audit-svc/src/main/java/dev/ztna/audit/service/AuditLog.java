@@ -1,0 +1,178 @@
+package dev.ztna.audit.service;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.ztna.audit.domain.AuditEntry;
+import dev.ztna.audit.repository.AuditEntryRepository;
+import dev.ztna.proto.audit.v1.AuditEvent;
+import dev.ztna.proto.audit.v1.Outcome;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/** Appends events to the hash chain (idempotent by event id) and verifies the whole chain. */
+@ApplicationScoped
+public class AuditLog {
+
+    static final int VERIFY_PAGE = 1000;
+    private final AuditEntryRepository repository;
+
+    public record AppendResult(int appended, int duplicates) {
+    }
+
+    /** {@code firstBadSeq} is 0 when the chain is intact. */
+    public record Verification(boolean valid, long entries, long firstBadSeq, String problem, String headHash) {
+    }
+
+    public AuditLog(AuditEntryRepository repository) {
+        this.repository = repository;
+    }
+
+    /** Events must already be validated. The whole batch lands or nothing does. */
+    @Transactional
+    public AppendResult append(List<AuditEvent> events) {
+        repository.lockChain();
+        Map<UUID, AuditEvent> unique = new LinkedHashMap<>();
+        for (AuditEvent event : events) {
+            unique.putIfAbsent(UUID.fromString(event.getId()), event);
+        }
+        Set<UUID> stored = repository.existing(unique.keySet());
+        AuditEntry tip = repository.tip().orElse(null);
+        long seq = tip == null ? 0 : tip.seq;
+        byte[] prev = tip == null ? ChainHasher.GENESIS : tip.entryHash;
+        int appended = 0;
+        Instant now = Instant.now();
+        for (Map.Entry<UUID, AuditEvent> e : unique.entrySet()) {
+            if (stored.contains(e.getKey())) {
+                continue;
+            }
+            AuditEntry entry = columns(e.getValue());
+            entry.seq = ++seq;
+            entry.eventId = e.getKey();
+            entry.receivedAt = now;
+            entry.payload = e.getValue().toByteArray();
+            entry.prevHash = prev;
+            entry.entryHash = ChainHasher.link(prev, entry.seq, entry.payload);
+            repository.persist(entry);
+            prev = entry.entryHash;
+            appended++;
+        }
+        return new AppendResult(appended, events.size() - appended);
+    }
+
+    public Verification verify() {
+        long expectedSeq = 1;
+        byte[] prev = ChainHasher.GENESIS;
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> repository.page(from, VERIFY_PAGE));
+            for (AuditEntry entry : page) {
+                String problem = check(entry, expectedSeq, prev);
+                if (problem != null) {
+                    return new Verification(false, expectedSeq - 1, entry.seq, problem, hex(prev));
+                }
+                prev = entry.entryHash;
+                expectedSeq++;
+            }
+            if (page.size() < VERIFY_PAGE) {
+                return new Verification(true, expectedSeq - 1, 0, "", hex(prev));
+            }
+            after = page.get(page.size() - 1).seq;
+        }
+    }
+
+    public List<AuditEvent> search(long afterSeq, int limit, String type, String actor, String app) {
+        List<AuditEvent> result = new ArrayList<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            StringBuilder query = new StringBuilder("seq > :after");
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("after", afterSeq);
+            if (type != null) {
+                query.append(" and type = :type");
+                params.put("type", type);
+            }
+            if (actor != null) {
+                query.append(" and actor = :actor");
+                params.put("actor", actor);
+            }
+            if (app != null) {
+                query.append(" and app = :app");
+                params.put("app", app);
+            }
+            for (AuditEntry entry : repository.find(query + " order by seq", params).page(0, limit).list()) {
+                result.add(parse(entry.payload));
+            }
+        });
+        return result;
+    }
+
+    private static String check(AuditEntry entry, long expectedSeq, byte[] prev) {
+        if (entry.seq != expectedSeq) {
+            return "entry " + expectedSeq + " is missing (next present is " + entry.seq + ")";
+        }
+        if (!MessageDigest.isEqual(entry.prevHash, prev)) {
+            return "prev_hash does not match the previous entry (entries removed or reordered)";
+        }
+        if (!MessageDigest.isEqual(entry.entryHash, ChainHasher.link(prev, entry.seq, entry.payload))) {
+            return "entry_hash does not match the payload (payload altered)";
+        }
+        AuditEntry derived;
+        try {
+            derived = columns(parse(entry.payload));
+        } catch (IllegalStateException e) {
+            return "payload is not a valid event";
+        }
+        if (!Objects.equals(derived.type, entry.type) || !Objects.equals(derived.actor, entry.actor)
+                || !Objects.equals(derived.app, entry.app) || !Objects.equals(derived.outcome, entry.outcome)
+                || !Objects.equals(derived.reason, entry.reason) || !Objects.equals(derived.service, entry.service)
+                || !Objects.equals(derived.sessionId, entry.sessionId) || !derived.eventTime.equals(entry.eventTime)
+                || !UUID.fromString(parse(entry.payload).getId()).equals(entry.eventId)) {
+            return "a column differs from the signed payload (field altered)";
+        }
+        return null;
+    }
+
+    private static AuditEntry columns(AuditEvent event) {
+        AuditEntry entry = new AuditEntry();
+        entry.eventTime = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos() / 1000 * 1000L);
+        entry.type = event.getType();
+        entry.service = event.getService();
+        entry.actor = event.getActor();
+        entry.app = event.getApp();
+        entry.outcome = outcome(event.getOutcome());
+        entry.reason = event.getReason();
+        entry.sessionId = event.getSessionId();
+        return entry;
+    }
+
+    static String outcome(Outcome outcome) {
+        return switch (outcome) {
+            case OUTCOME_SUCCESS -> "success";
+            case OUTCOME_FAILURE -> "failure";
+            default -> "unknown";
+        };
+    }
+
+    public static AuditEvent parse(byte[] payload) {
+        try {
+            return AuditEvent.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored payload is not an AuditEvent");
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}
