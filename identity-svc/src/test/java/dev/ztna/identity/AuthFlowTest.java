@@ -2,7 +2,7 @@ package dev.ztna.identity;
 
 import dev.ztna.common.testing.EmbeddedPostgresResource;
 import dev.ztna.common.testing.GrpcTestChannels;
-import dev.ztna.identity.service.Totp;
+import dev.ztna.common.crypto.Totp;
 import dev.ztna.proto.identity.v1.AuthServiceGrpc;
 import dev.ztna.proto.identity.v1.CreateUserRequest;
 import dev.ztna.proto.identity.v1.DirectoryServiceGrpc;

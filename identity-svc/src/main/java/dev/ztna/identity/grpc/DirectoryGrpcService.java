@@ -3,7 +3,7 @@ package dev.ztna.identity.grpc;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
-import dev.ztna.identity.service.Totp;
+import dev.ztna.common.crypto.Totp;
 import dev.ztna.identity.service.UserDirectory;
 import dev.ztna.proto.identity.v1.CreateUserRequest;
 import dev.ztna.proto.identity.v1.CreateUserResponse;

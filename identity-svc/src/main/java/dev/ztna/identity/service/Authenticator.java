@@ -1,6 +1,7 @@
 package dev.ztna.identity.service;
 
 import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.common.crypto.Totp;
 import dev.ztna.identity.config.IdentityConfig;
 import dev.ztna.identity.domain.MfaChallenge;
 import dev.ztna.identity.domain.UserAccount;

@@ -1,6 +1,7 @@
 package dev.ztna.identity.service;
 
 import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.common.crypto.Totp;
 import dev.ztna.identity.domain.UserAccount;
 import dev.ztna.identity.repository.UserAccountRepository;
 import dev.ztna.proto.audit.v1.Outcome;

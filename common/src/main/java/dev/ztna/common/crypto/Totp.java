@@ -1,4 +1,4 @@
-package dev.ztna.identity.service;
+package dev.ztna.common.crypto;
 
 import org.apache.commons.codec.binary.Base32;
 
@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.OptionalLong;
 
-/** RFC 6238 TOTP: HMAC-SHA1, 6 digits, 30 s steps, a window of one step either side. */
+/** RFC 6238 TOTP (plain Java: also used by the dev stack and the e2e suite to play the authenticator app): HMAC-SHA1, 6 digits, 30 s steps, a window of one step either side. */
 public final class Totp {
 
     public static final int DIGITS = 6;

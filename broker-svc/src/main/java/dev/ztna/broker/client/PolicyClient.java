@@ -1,0 +1,44 @@
+package dev.ztna.broker.client;
+
+import dev.ztna.broker.config.BrokerConfig;
+import dev.ztna.common.auth.Caller;
+import dev.ztna.common.error.Errors;
+import dev.ztna.proto.policy.v1.DecideRequest;
+import dev.ztna.proto.policy.v1.DecideResponse;
+import dev.ztna.proto.policy.v1.DecisionServiceGrpc;
+import dev.ztna.proto.policy.v1.Subject;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.TimeUnit;
+
+/** Asks policy-svc. Any failure to get an answer is a refusal: the broker fails closed. */
+@ApplicationScoped
+public class PolicyClient {
+
+    private static final Logger LOG = Logger.getLogger(PolicyClient.class);
+    private final DecisionServiceGrpc.DecisionServiceBlockingStub policy;
+    private final BrokerConfig config;
+
+    public PolicyClient(@GrpcClient("policy") DecisionServiceGrpc.DecisionServiceBlockingStub policy, BrokerConfig config) {
+        this.policy = policy;
+        this.config = config;
+    }
+
+    public DecideResponse decide(Caller caller, String app, String requestId) {
+        DecideRequest request = DecideRequest.newBuilder()
+                .setSubject(Subject.newBuilder().setUserId(caller.subject()).setUsername(caller.name())
+                        .addAllGroups(caller.groups()).addAllRoles(caller.roles()))
+                .setApp(app)
+                .setRequestId(requestId)
+                .build();
+        try {
+            return policy.withDeadlineAfter(config.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS).decide(request);
+        } catch (StatusRuntimeException e) {
+            LOG.warnf("policy-svc gave no decision (%s); refusing", e.getStatus().getCode());
+            throw Errors.unavailable("POLICY_UNAVAILABLE", "access decisions are unavailable right now; try again later");
+        }
+    }
+}

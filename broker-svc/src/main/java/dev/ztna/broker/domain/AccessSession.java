@@ -1,0 +1,42 @@
+package dev.ztna.broker.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** The record of one user's access to one app, from the allowing decision to the close. */
+@Entity
+@Table(name = "access_session")
+public class AccessSession {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "user_id", nullable = false)
+    public String userId;
+
+    @Column(nullable = false)
+    public String username;
+
+    @Column(nullable = false)
+    public String app;
+
+    @Column(name = "rule_id", nullable = false)
+    public String ruleId;
+
+    @Column(name = "policy_version", nullable = false)
+    public long policyVersion;
+
+    @Column(name = "opened_at", nullable = false)
+    public Instant openedAt;
+
+    @Column(name = "closed_at")
+    public Instant closedAt;
+
+    @Column(name = "close_reason")
+    public String closeReason;
+}

@@ -1,0 +1,127 @@
+package dev.ztna.broker.service;
+
+import dev.ztna.broker.client.PolicyClient;
+import dev.ztna.broker.domain.AccessSession;
+import dev.ztna.broker.repository.AccessSessionRepository;
+import dev.ztna.broker.tunnel.ConnectorRegistry;
+import dev.ztna.broker.tunnel.LiveSession;
+import dev.ztna.broker.tunnel.TunnelBroker;
+import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.common.auth.Caller;
+import dev.ztna.common.error.Errors;
+import dev.ztna.proto.audit.v1.Outcome;
+import dev.ztna.proto.policy.v1.DecideResponse;
+import dev.ztna.proto.policy.v1.Effect;
+import io.grpc.Status;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Opens sessions only on an ALLOW from policy-svc, keeps them in memory for the data path, records and audits them. */
+@ApplicationScoped
+public class SessionManager implements TunnelBroker.SessionLookup {
+
+    private static final Logger LOG = Logger.getLogger(SessionManager.class);
+
+    private final PolicyClient policy;
+    private final ConnectorRegistry connectors;
+    private final AccessSessionRepository repository;
+    private final AuditOutbox audit;
+    private final ConcurrentHashMap<UUID, LiveSession> live = new ConcurrentHashMap<>();
+
+    public SessionManager(PolicyClient policy, ConnectorRegistry connectors, AccessSessionRepository repository,
+                          AuditOutbox audit) {
+        this.policy = policy;
+        this.connectors = connectors;
+        this.repository = repository;
+        this.audit = audit;
+    }
+
+    @Transactional
+    void onStart(@Observes StartupEvent event) {
+        int stale = repository.closeAllOpen(Instant.now(), "broker restarted");
+        if (stale > 0) {
+            LOG.infof("closed %d sessions left open by a previous run", stale);
+        }
+    }
+
+    /** The apps the caller may reach right now: online, and allowed by policy. */
+    public List<String> reachableApps(Caller caller, String requestId) {
+        List<String> apps = new ArrayList<>();
+        for (String app : connectors.onlineApps()) {
+            if (policy.decide(caller, app, requestId).getEffect() == Effect.EFFECT_ALLOW) {
+                apps.add(app);
+            }
+        }
+        return apps;
+    }
+
+    /**
+     * Policy is asked whether or not the app exists, so a forbidden, an unknown and an offline app take the same
+     * path and get the same answer.
+     */
+    @Transactional
+    public LiveSession open(Caller caller, String app, String requestId) {
+        DecideResponse decision = policy.decide(caller, app, requestId);
+        boolean online = connectors.isOnline(app);
+        if (decision.getEffect() != Effect.EFFECT_ALLOW || !online) {
+            throw Errors.notFound("APP_NOT_FOUND", "app not found");
+        }
+        Instant now = Instant.now();
+        AccessSession session = new AccessSession();
+        session.id = UUID.randomUUID();
+        session.userId = caller.subject();
+        session.username = caller.name();
+        session.app = app;
+        session.ruleId = decision.getRuleId();
+        session.policyVersion = decision.getPolicyVersion();
+        session.openedAt = now;
+        repository.persist(session);
+        audit.record(audit.event("session.open", caller.name(), Outcome.OUTCOME_SUCCESS, decision.getReason())
+                .setApp(app).setSessionId(session.id.toString())
+                .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
+                        "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId))
+                .build());
+        LiveSession liveSession = new LiveSession(session.id, caller.subject(), caller.name(), app, now);
+        live.put(session.id, liveSession);
+        return liveSession;
+    }
+
+    @Transactional
+    public void close(String sessionId, Caller caller, String reason) {
+        LiveSession session = find(sessionId, caller)
+                .orElseThrow(() -> Errors.notFound("SESSION_NOT_FOUND", "session not found"));
+        live.remove(session.id());
+        session.cutAll(Status.UNAVAILABLE.withDescription("session closed: " + reason));
+        AccessSession stored = repository.findById(session.id());
+        stored.closedAt = Instant.now();
+        stored.closeReason = reason;
+        audit.record(audit.event("session.close", caller.name(), Outcome.OUTCOME_SUCCESS, reason)
+                .setApp(session.app()).setSessionId(sessionId).build());
+    }
+
+    @Override
+    public Optional<LiveSession> find(String sessionId, Caller caller) {
+        UUID id;
+        try {
+            id = UUID.fromString(sessionId);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        LiveSession session = live.get(id);
+        if (session == null || !session.userId().equals(caller.subject())) {
+            return Optional.empty();
+        }
+        return Optional.of(session);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ztna.broker.tunnel;
+
+import dev.ztna.common.auth.Caller;
+import dev.ztna.proto.broker.v1.DataRequest;
+import dev.ztna.proto.broker.v1.DataResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** The connector's side of one tunnelled TCP connection: the first frame names the dial order it answers. */
+public final class ConnectorData implements StreamObserver<DataRequest> {
+
+    private final ServerCallStreamObserver<DataResponse> call;
+    private final Caller caller;
+    private final TunnelBroker broker;
+    private volatile Splice splice;
+
+    ConnectorData(ServerCallStreamObserver<DataResponse> call, Caller caller, TunnelBroker broker) {
+        this.call = call;
+        this.caller = caller;
+        this.broker = broker;
+        call.disableAutoRequest();
+        call.setOnReadyHandler(() -> {
+            Splice s = splice;
+            if (s != null) {
+                s.connectorReady();
+            }
+        });
+        call.setOnCancelHandler(() -> {
+            Splice s = splice;
+            if (s != null) {
+                s.cut(Status.UNAVAILABLE.withDescription("the connection to the app was lost"));
+            }
+        });
+        call.request(1);
+    }
+
+    ServerCallStreamObserver<DataResponse> call() {
+        return call;
+    }
+
+    @Override
+    public void onNext(DataRequest request) {
+        Splice s = splice;
+        if (s != null) {
+            if (request.hasData()) {
+                s.fromApp(request.getData());
+            }
+            return;
+        }
+        if (!request.hasOpen()) {
+            call.onError(Status.INVALID_ARGUMENT.withDescription("open: the first message must name a stream").asRuntimeException());
+            return;
+        }
+        broker.answer(request.getOpen().getStreamId(), caller, this).ifPresentOrElse(sp -> {
+                    splice = sp;
+                    sp.start();
+                },
+                () -> call.onError(Status.NOT_FOUND.withDescription("no such stream").asRuntimeException()));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        Splice s = splice;
+        if (s != null) {
+            s.cut(Status.UNAVAILABLE.withDescription("the connection to the app was lost"));
+        }
+    }
+
+    @Override
+    public void onCompleted() {
+        Splice s = splice;
+        if (s != null) {
+            s.appEof();
+        } else {
+            call.onCompleted();
+        }
+    }
+}

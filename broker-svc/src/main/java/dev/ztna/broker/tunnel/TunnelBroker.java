@@ -1,0 +1,105 @@
+package dev.ztna.broker.tunnel;
+
+import dev.ztna.broker.config.BrokerConfig;
+import dev.ztna.common.auth.Caller;
+import dev.ztna.proto.broker.v1.DataResponse;
+import dev.ztna.proto.broker.v1.TunnelResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pairs a user's Tunnel call with the Data call a connector opens in answer to a dial order, then splices them.
+ * A stream id is a 128-bit random value, and only the connector that received the order may answer it.
+ */
+@ApplicationScoped
+public class TunnelBroker {
+
+    private static final Logger LOG = Logger.getLogger(TunnelBroker.class);
+    /** Same status, same words, whatever the cause: an app's existence never leaks through a tunnel refusal. */
+    public static final Status NOT_FOUND = Status.NOT_FOUND.withDescription("app not found");
+
+    private final ConnectorRegistry connectors;
+    private final BrokerConfig config;
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tunnel-dial-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private record Pending(UserTunnel user, LiveSession session, AttachedConnector connector) {
+    }
+
+    public TunnelBroker(ConnectorRegistry connectors, BrokerConfig config) {
+        this.connectors = connectors;
+        this.config = config;
+    }
+
+    public UserTunnel userTunnel(ServerCallStreamObserver<TunnelResponse> call, Caller caller, SessionLookup sessions) {
+        return new UserTunnel(call, caller, sessions, this);
+    }
+
+    public ConnectorData connectorData(ServerCallStreamObserver<DataResponse> call, Caller caller) {
+        return new ConnectorData(call, caller, this);
+    }
+
+    /** Looks a session up for a caller; empty when it is unknown, closed or someone else's. */
+    public interface SessionLookup {
+        Optional<LiveSession> find(String sessionId, Caller caller);
+    }
+
+    void dial(UserTunnel user, LiveSession session) {
+        Optional<AttachedConnector> connector = connectors.pick(session.app());
+        if (connector.isEmpty()) {
+            user.fail(NOT_FOUND);
+            return;
+        }
+        String streamId = UUID.randomUUID().toString();
+        pending.put(streamId, new Pending(user, session, connector.get()));
+        try {
+            connector.get().dial(streamId, session.app());
+        } catch (RuntimeException e) {
+            pending.remove(streamId);
+            user.fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
+            return;
+        }
+        timers.schedule(() -> {
+            Pending stale = pending.remove(streamId);
+            if (stale != null) {
+                stale.user().fail(Status.UNAVAILABLE.withDescription("the app did not answer in time"));
+            }
+        }, config.dialTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void dialFailed(String streamId, AttachedConnector from, String reason) {
+        Pending p = pending.get(streamId);
+        if (p != null && p.connector() == from && pending.remove(streamId, p)) {
+            LOG.infof("connector %s could not reach app %s: %s", from.name(), p.session().app(), reason);
+            p.user().fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
+        }
+    }
+
+    /** A connector answered a dial order; returns the splice, or empty when the stream id is not its to answer. */
+    Optional<Splice> answer(String streamId, Caller connectorCaller, ConnectorData data) {
+        Pending p = pending.get(streamId);
+        if (p == null || !p.connector().principal().equals(connectorCaller.subject()) || !pending.remove(streamId, p)) {
+            return Optional.empty();
+        }
+        LiveSession session = p.session();
+        Splice[] holder = new Splice[1];
+        Splice splice = new Splice(p.user().call(), data.call(), () -> session.remove(holder[0]));
+        holder[0] = splice;
+        session.add(splice);
+        p.user().spliced(splice);
+        return Optional.of(splice);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ztna.broker.tunnel;
+
+import dev.ztna.common.auth.Caller;
+import dev.ztna.proto.broker.v1.TunnelRequest;
+import dev.ztna.proto.broker.v1.TunnelResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The user's side of one tunnelled TCP connection: waits for `open`, then feeds the splice. */
+public final class UserTunnel implements StreamObserver<TunnelRequest> {
+
+    private final ServerCallStreamObserver<TunnelResponse> call;
+    private final Caller caller;
+    private final TunnelBroker.SessionLookup sessions;
+    private final TunnelBroker broker;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile boolean opened;
+    private volatile Splice splice;
+
+    UserTunnel(ServerCallStreamObserver<TunnelResponse> call, Caller caller, TunnelBroker.SessionLookup sessions,
+               TunnelBroker broker) {
+        this.call = call;
+        this.caller = caller;
+        this.sessions = sessions;
+        this.broker = broker;
+        call.disableAutoRequest();
+        call.setOnReadyHandler(this::onReady);
+        call.setOnCancelHandler(() -> {
+            Splice s = splice;
+            if (s != null) {
+                s.cut(Status.CANCELLED);
+            }
+        });
+        call.request(1);
+    }
+
+    ServerCallStreamObserver<TunnelResponse> call() {
+        return call;
+    }
+
+    @Override
+    public void onNext(TunnelRequest request) {
+        Splice s = splice;
+        if (s != null) {
+            if (request.hasData()) {
+                s.fromUser(request.getData());
+            } else {
+                s.cut(Status.INVALID_ARGUMENT.withDescription("open may only be sent once"));
+            }
+            return;
+        }
+        if (opened) {
+            fail(Status.FAILED_PRECONDITION.withDescription("wait for the tunnel to open before sending data"));
+            return;
+        }
+        if (!request.hasOpen()) {
+            fail(Status.INVALID_ARGUMENT.withDescription("open: the first message must open the tunnel"));
+            return;
+        }
+        opened = true;
+        Optional<LiveSession> session = sessions.find(request.getOpen().getSessionId(), caller);
+        if (session.isEmpty()) {
+            fail(TunnelBroker.NOT_FOUND);
+            return;
+        }
+        broker.dial(this, session.get());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        Splice s = splice;
+        if (s != null) {
+            s.cut(Status.CANCELLED);
+        }
+    }
+
+    @Override
+    public void onCompleted() {
+        Splice s = splice;
+        if (s != null) {
+            s.userEof();
+        } else {
+            fail(Status.CANCELLED.withDescription("closed before the tunnel opened"));
+        }
+    }
+
+    void spliced(Splice s) {
+        splice = s;
+    }
+
+    void fail(Status status) {
+        if (failed.compareAndSet(false, true)) {
+            try {
+                call.onError(status.asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already cancelled by the client
+            }
+        }
+    }
+
+    private void onReady() {
+        Splice s = splice;
+        if (s != null) {
+            s.userReady();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ztna.cli;
+
+import dev.ztna.proto.broker.v1.AccessServiceGrpc;
+import dev.ztna.proto.broker.v1.App;
+import dev.ztna.proto.broker.v1.ListAppsRequest;
+import dev.ztna.proto.broker.v1.ListAppsResponse;
+import io.grpc.ManagedChannel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "apps", description = "List the apps you may reach right now.")
+final class AppsCommand implements Callable<Integer> {
+
+    @Mixin
+    Endpoints endpoints;
+
+    @Override
+    public Integer call() throws Exception {
+        ManagedChannel channel = endpoints.channel(endpoints.broker);
+        try {
+            AccessServiceGrpc.AccessServiceBlockingStub access = AccessServiceGrpc.newBlockingStub(channel)
+                    .withCallCredentials(endpoints.credentials());
+            String page = "";
+            int count = 0;
+            do {
+                ListAppsResponse response = access.withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .listApps(ListAppsRequest.newBuilder().setPageToken(page).build());
+                for (App app : response.getAppsList()) {
+                    System.out.println(app.getName());
+                    count++;
+                }
+                page = response.getNextPageToken();
+            } while (!page.isEmpty());
+            if (count == 0) {
+                System.err.println("No apps are available to you right now.");
+            }
+            return 0;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.ztna.cli;
+
+import dev.ztna.common.tunnel.SocketBridge;
+import dev.ztna.proto.broker.v1.AccessServiceGrpc;
+import dev.ztna.proto.broker.v1.CloseSessionRequest;
+import dev.ztna.proto.broker.v1.OpenSessionRequest;
+import dev.ztna.proto.broker.v1.OpenSessionResponse;
+import dev.ztna.proto.broker.v1.TunnelOpen;
+import dev.ztna.proto.broker.v1.TunnelRequest;
+import dev.ztna.proto.broker.v1.TunnelResponse;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "connect", description = "Open a session to APP and forward a local TCP port to it, until Ctrl-C.")
+final class ConnectCommand implements Callable<Integer> {
+
+    @Mixin
+    Endpoints endpoints;
+
+    @Parameters(index = "0", description = "The app, as listed by `ztna apps`")
+    String app;
+
+    @Option(names = "--local-port", required = true, description = "Local port to listen on (0 picks a free one)")
+    int localPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Local address to listen on. Default: ${DEFAULT-VALUE} (only this machine)")
+    String bind;
+
+    @Override
+    public Integer call() throws Exception {
+        if (localPort < 0 || localPort > 65535) {
+            throw new IllegalArgumentException("--local-port must be 0..65535");
+        }
+        ManagedChannel channel = endpoints.channel(endpoints.broker);
+        CallCredentials credentials = endpoints.credentials();
+        AccessServiceGrpc.AccessServiceBlockingStub access = AccessServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(credentials);
+        AccessServiceGrpc.AccessServiceStub tunnels = AccessServiceGrpc.newStub(channel).withCallCredentials(credentials);
+        OpenSessionResponse session = access.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .openSession(OpenSessionRequest.newBuilder().setApp(app).build());
+        ExecutorService workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ztna-tunnel");
+            t.setDaemon(true);
+            return t;
+        });
+        try (ServerSocket listener = new ServerSocket(localPort, 50, InetAddress.getByName(bind))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    listener.close();
+                    access.withDeadlineAfter(5, TimeUnit.SECONDS).closeSession(
+                            CloseSessionRequest.newBuilder().setSessionId(session.getSessionId()).build());
+                } catch (IOException | StatusRuntimeException ignored) {
+                    // best effort on the way out
+                }
+                channel.shutdownNow();
+            }));
+            System.out.println("Forwarding " + bind + ":" + listener.getLocalPort() + " -> " + app
+                    + " (session " + session.getSessionId() + "). Press Ctrl-C to stop.");
+            System.out.flush();
+            while (!listener.isClosed()) {
+                Socket socket;
+                try {
+                    socket = listener.accept();
+                } catch (IOException e) {
+                    break;
+                }
+                socket.setTcpNoDelay(true);
+                workers.execute(() -> tunnel(tunnels, session.getSessionId(), socket));
+            }
+        }
+        return 0;
+    }
+
+    private void tunnel(AccessServiceGrpc.AccessServiceStub tunnels, String sessionId, Socket socket) {
+        SocketBridge<TunnelRequest> bridge = new SocketBridge<>(socket, d -> TunnelRequest.newBuilder().setData(d).build());
+        StreamObserver<TunnelRequest> out = tunnels.tunnel(new ClientResponseObserver<TunnelRequest, TunnelResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<TunnelRequest> requestStream) {
+                bridge.bind(requestStream);
+            }
+
+            @Override
+            public void onNext(TunnelResponse response) {
+                if (response.getEof()) {
+                    bridge.farEof();
+                } else {
+                    bridge.write(response.getData());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (t instanceof StatusRuntimeException s && s.getStatus().getCode() != io.grpc.Status.Code.CANCELLED) {
+                    System.err.println("ztna: connection to " + app + " ended: " + Messages.explain(s));
+                }
+                bridge.close();
+            }
+
+            @Override
+            public void onCompleted() {
+                bridge.close();
+            }
+        });
+        out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
+        bridge.run();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ztna.cli;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Executor;
+
+/** Where the services are and where the login is kept; shared by every subcommand. */
+final class Endpoints {
+
+    @Option(names = "--identity", defaultValue = "${env:ZTNA_IDENTITY:-localhost:8081}",
+            description = "identity-svc host:port (env ZTNA_IDENTITY). Default: ${DEFAULT-VALUE}")
+    String identity;
+
+    @Option(names = "--broker", defaultValue = "${env:ZTNA_BROKER:-localhost:8083}",
+            description = "broker-svc host:port (env ZTNA_BROKER). Default: ${DEFAULT-VALUE}")
+    String broker;
+
+    @Option(names = "--config-dir", defaultValue = "${env:ZTNA_CONFIG_DIR:-${sys:user.home}/.config/ztna}",
+            description = "Where the login token is kept, readable by you only (env ZTNA_CONFIG_DIR). Default: ${DEFAULT-VALUE}")
+    Path configDir;
+
+    ManagedChannel channel(String target) {
+        return ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    }
+
+    void saveToken(String token) throws IOException {
+        Files.createDirectories(configDir);
+        Path file = configDir.resolve("token");
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, token, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    CallCredentials credentials() throws IOException {
+        Path file = configDir.resolve("token");
+        if (!Files.exists(file)) {
+            throw new IOException("not logged in: run `ztna login` first");
+        }
+        String token = Files.readString(file).trim();
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ztna.cli;
+
+import dev.ztna.proto.identity.v1.AuthServiceGrpc;
+import dev.ztna.proto.identity.v1.LoginRequest;
+import dev.ztna.proto.identity.v1.LoginResponse;
+import dev.ztna.proto.identity.v1.VerifyMfaRequest;
+import dev.ztna.proto.identity.v1.VerifyMfaResponse;
+import io.grpc.ManagedChannel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "login", description = "Log in with password and TOTP code; keeps a short-lived token for the other commands.")
+final class LoginCommand implements Callable<Integer> {
+
+    @Mixin
+    Endpoints endpoints;
+
+    @Parameters(index = "0", description = "Your username")
+    String username;
+
+    @Option(names = "--totp", description = "The 6-digit code from your authenticator app (asked for when omitted)")
+    String totp;
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = System.console();
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String password = console != null ? new String(console.readPassword("Password: ")) : readLine(stdin, "password");
+        ManagedChannel channel = endpoints.channel(endpoints.identity);
+        try {
+            AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
+            LoginResponse challenge = auth.login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build());
+            String code = totp != null ? totp : console != null ? console.readLine("TOTP code: ") : readLine(stdin, "TOTP code");
+            VerifyMfaResponse tokens = auth.verifyMfa(VerifyMfaRequest.newBuilder()
+                    .setChallengeId(challenge.getChallengeId()).setTotpCode(code.trim()).build());
+            endpoints.saveToken(tokens.getAccessToken());
+            System.out.println("Logged in as " + username + " until "
+                    + Instant.ofEpochSecond(tokens.getExpireTime().getSeconds()) + ".");
+            return 0;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static String readLine(BufferedReader in, String what) throws IOException {
+        String line = in.readLine();
+        if (line == null) {
+            throw new IOException("no " + what + " on standard input");
+        }
+        return line;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.ztna.connector;
+
+import dev.ztna.common.tunnel.SocketBridge;
+import dev.ztna.proto.broker.v1.AppAnnouncement;
+import dev.ztna.proto.broker.v1.AttachHello;
+import dev.ztna.proto.broker.v1.AttachRequest;
+import dev.ztna.proto.broker.v1.AttachResponse;
+import dev.ztna.proto.broker.v1.ConnectorServiceGrpc;
+import dev.ztna.proto.broker.v1.DataOpen;
+import dev.ztna.proto.broker.v1.DataRequest;
+import dev.ztna.proto.broker.v1.DataResponse;
+import dev.ztna.proto.broker.v1.DialFailure;
+import dev.ztna.proto.broker.v1.DialOrder;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+/**
+ * One broker: keeps the Attach control stream up (reconnecting with exponential backoff and full jitter) and answers
+ * each dial order by reaching the app locally and opening a Data stream back to the broker.
+ */
+final class BrokerAttachment implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(BrokerAttachment.class.getName());
+    private static final long MIN_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final String target;
+    private final ManagedChannel channel;
+    private final ConnectorServiceGrpc.ConnectorServiceStub stub;
+    private final String name;
+    private final Map<String, InetSocketAddress> apps;
+    private final ExecutorService workers;
+    private volatile boolean stopping;
+
+    BrokerAttachment(String target, ManagedChannel channel, ServiceCredentials credentials, String name,
+                     Map<String, InetSocketAddress> apps, ExecutorService workers) {
+        this.target = target;
+        this.channel = channel;
+        this.stub = ConnectorServiceGrpc.newStub(channel).withCallCredentials(credentials);
+        this.name = name;
+        this.apps = apps;
+        this.workers = workers;
+    }
+
+    @Override
+    public void run() {
+        long backoff = MIN_BACKOFF_MS;
+        while (!stopping) {
+            long started = System.currentTimeMillis();
+            String outcome = attachOnce();
+            if (stopping) {
+                return;
+            }
+            if (System.currentTimeMillis() - started > 10_000) {
+                backoff = MIN_BACKOFF_MS;
+            }
+            long sleep = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+            LOG.warning("broker " + target + ": " + outcome + "; reconnecting in " + sleep + " ms");
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        channel.shutdownNow();
+    }
+
+    /** Holds one control stream until it ends; returns why it ended. */
+    private String attachOnce() {
+        CountDownLatch done = new CountDownLatch(1);
+        String[] outcome = {"control stream ended"};
+        StreamObserver<AttachRequest>[] control = new StreamObserver[1];
+        control[0] = stub.attach(new StreamObserver<>() {
+            @Override
+            public void onNext(AttachResponse response) {
+                if (response.hasAccepted()) {
+                    LOG.info("attached to broker " + target + " as " + response.getAccepted().getConnectorId()
+                            + ", fronting " + apps.keySet());
+                } else if (response.hasDial()) {
+                    DialOrder order = response.getDial();
+                    workers.execute(() -> dial(order, control[0]));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                outcome[0] = t instanceof StatusRuntimeException s ? s.getStatus().getCode() + ": "
+                        + s.getStatus().getDescription() : t.toString();
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        AttachHello.Builder hello = AttachHello.newBuilder().setConnectorName(name);
+        apps.keySet().forEach(app -> hello.addApps(AppAnnouncement.newBuilder().setName(app)));
+        synchronized (control) {
+            control[0].onNext(AttachRequest.newBuilder().setHello(hello).build());
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return outcome[0];
+    }
+
+    private void dial(DialOrder order, StreamObserver<AttachRequest> control) {
+        InetSocketAddress address = apps.get(order.getApp());
+        Socket socket = new Socket();
+        try {
+            if (address == null) {
+                throw new IOException("this connector does not front " + order.getApp());
+            }
+            socket.setTcpNoDelay(true);
+            // resolved per dial so a moved app (DNS change) is followed
+            socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()), 5_000);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            synchronized (control) {
+                control.onNext(AttachRequest.newBuilder().setDialFailure(DialFailure.newBuilder()
+                        .setStreamId(order.getStreamId()).setReason(e.getMessage() == null ? "connect failed" : e.getMessage()))
+                        .build());
+            }
+            return;
+        }
+        SocketBridge<DataRequest> bridge = new SocketBridge<>(socket, data -> DataRequest.newBuilder().setData(data).build());
+        StreamObserver<DataRequest> out = stub.data(new ClientResponseObserver<DataRequest, DataResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<DataRequest> requestStream) {
+                bridge.bind(requestStream);
+            }
+
+            @Override
+            public void onNext(DataResponse response) {
+                if (response.getEof()) {
+                    bridge.farEof();
+                } else {
+                    bridge.write(response.getData());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                bridge.close();
+            }
+
+            @Override
+            public void onCompleted() {
+                bridge.close();
+            }
+        });
+        out.onNext(DataRequest.newBuilder().setOpen(DataOpen.newBuilder().setStreamId(order.getStreamId())).build());
+        bridge.run();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to release
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.ztna.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ztna.common.crypto.Totp;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole suite on one machine: embedded PostgreSQL (one database and one role per service), the four service jars
+ * and a connector as separate processes, and the demo echo app. Used by the dev stack and by the e2e tests.
+ */
+public final class Suite implements AutoCloseable {
+
+    public static final String DEMO_POLICY = """
+            apiVersion: ztna.dev/v1
+            rules:
+              - id: engineers-reach-echo
+                effect: allow
+                description: The engineering group may reach the demo echo app.
+                who: { groups: [engineering] }
+                what: { apps: [echo] }
+            """;
+
+    /** Demo passwords are fixed so the printed instructions work; TOTP seeds and service secrets are random per run. */
+    public record DemoUser(String username, String password, String totpSecret, List<String> groups, List<String> roles) {
+    }
+
+    public record Ports(int postgres, int identity, int policy, int broker, int audit, int echo) {
+
+        public static Ports fixed() {
+            return new Ports(5433, 8081, 8082, 8083, 8084, 7007);
+        }
+
+        public static Ports random() throws IOException {
+            return new Ports(free(), free(), free(), free(), free(), free());
+        }
+    }
+
+    private final Path home;
+    private final Path workDir;
+    private final Ports ports;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, String> secrets = new HashMap<>();
+    private final Map<String, DemoUser> users = new LinkedHashMap<>();
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private EmbeddedPostgres postgres;
+    private EchoServer echo;
+    private ManagedProcess connector;
+
+    public Suite(Path home, Path workDir, Ports ports) {
+        this.home = home;
+        this.workDir = workDir;
+        this.ports = ports;
+        for (String sa : List.of("policy-svc", "broker-svc", "connector-demo", "auditor")) {
+            secrets.put(sa, randomSecret());
+        }
+        users.put("alice", new DemoUser("alice", "alice-demo-password", Totp.newSecret(), List.of("engineering"), List.of()));
+        users.put("bob", new DemoUser("bob", "bob-demo-password", Totp.newSecret(), List.of("sales"), List.of()));
+        users.put("admin", new DemoUser("admin", "admin-demo-password", Totp.newSecret(), List.of("it"),
+                List.of("admin", "policy-admin", "auditor")));
+    }
+
+    /** Locates the repository: -Dztna.home, or the working directory (or its parent) holding the modules. */
+    public static Path home() {
+        String configured = System.getProperty("ztna.home");
+        Path candidate = Path.of(configured != null ? configured : "").toAbsolutePath().normalize();
+        if (!Files.isDirectory(candidate.resolve("identity-svc")) && Files.isDirectory(candidate.getParent().resolve("identity-svc"))) {
+            candidate = candidate.getParent();
+        }
+        return candidate;
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public DemoUser user(String name) {
+        return users.get(name);
+    }
+
+    public Map<String, DemoUser> users() {
+        return users;
+    }
+
+    public String secret(String serviceAccount) {
+        return secrets.get(serviceAccount);
+    }
+
+    public String identityUrl() {
+        return "http://localhost:" + ports.identity();
+    }
+
+    public String auditUrl() {
+        return "http://localhost:" + ports.audit();
+    }
+
+    public String brokerTarget() {
+        return "localhost:" + ports.broker();
+    }
+
+    public String identityTarget() {
+        return "localhost:" + ports.identity();
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public ManagedProcess connector() {
+        return connector;
+    }
+
+    public List<ManagedProcess> processes() {
+        return processes;
+    }
+
+    public void start() throws Exception {
+        Files.createDirectories(workDir);
+        postgres = EmbeddedPostgres.builder().setPort(ports.postgres())
+                .setDataDirectory(workDir.resolve("pgdata")).setCleanDataDirectory(true).start();
+        Map<String, String> dbPasswords = new HashMap<>();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            for (String db : List.of("identity", "policy", "broker", "audit")) {
+                String password = randomSecret();
+                dbPasswords.put(db, password);
+                s.execute("CREATE ROLE " + db + " LOGIN PASSWORD '" + password + "'");
+                s.execute("CREATE DATABASE " + db + " OWNER " + db);
+            }
+        }
+        Path identitySeed = writePrivate("identity-bootstrap.json", identitySeed());
+        Path policySeed = writePrivate("policy-bootstrap.yaml", DEMO_POLICY);
+        echo = new EchoServer(ports.echo());
+
+        Path logs = workDir.resolve("logs");
+        ManagedProcess identity = service("identity-svc", ports.identity(), "identity", dbPasswords, logs, Map.of(
+                "ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
+                "ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString()));
+        ManagedProcess audit = service("audit-svc", ports.audit(), "audit", dbPasswords, logs, Map.of(
+                "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
+        ManagedProcess policy = service("policy-svc", ports.policy(), "policy", dbPasswords, logs, Map.of(
+                "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("policy-svc"),
+                "ZTNA_POLICY_BOOTSTRAP_FILE", policySeed.toString(),
+                "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
+        ManagedProcess broker = service("broker-svc", ports.broker(), "broker", dbPasswords, logs, Map.of(
+                "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
+                "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
+                "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy()));
+        Duration timeout = Duration.ofSeconds(120);
+        for (var p : List.of(identity, audit, policy, broker)) {
+            int port = p == identity ? ports.identity() : p == audit ? ports.audit() : p == policy ? ports.policy() : ports.broker();
+            p.awaitHttp200("http://localhost:" + port + "/q/health/ready", timeout);
+        }
+        connector = ManagedProcess.startJar("connector", home.resolve("connector/target/ztna-connector.jar"), List.of(), Map.of(
+                "ZTNA_CONNECTOR_BROKERS", brokerTarget(),
+                "ZTNA_CONNECTOR_IDENTITY_URL", identityUrl(),
+                "ZTNA_CONNECTOR_CLIENT_ID", "connector-demo",
+                "ZTNA_CONNECTOR_CLIENT_SECRET", secrets.get("connector-demo"),
+                "ZTNA_CONNECTOR_APPS", "echo=127.0.0.1:" + ports.echo(),
+                "ZTNA_CONNECTOR_NAME", "demo-connector"), logs);
+        processes.add(connector);
+    }
+
+    /** Stops and restarts nothing: kills the connector (for tests that need it gone). */
+    public void stopConnector() {
+        connector.close();
+    }
+
+    private ManagedProcess service(String name, int port, String db, Map<String, String> dbPasswords, Path logs,
+                                   Map<String, String> extra) throws IOException {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + ports.postgres() + "/" + db);
+        env.put("QUARKUS_DATASOURCE_USERNAME", db);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", dbPasswords.get(db));
+        env.put("QUARKUS_GRPC_CLIENTS_AUDIT_PORT", Integer.toString(ports.audit()));
+        env.put("ZTNA_AUTH_ISSUER", identityUrl());
+        ManagedProcess process = ManagedProcess.startJar(name, home.resolve(name + "/target/quarkus-app/quarkus-run.jar"),
+                List.of(), env, logs);
+        processes.add(process);
+        return process;
+    }
+
+    private String identitySeed() throws IOException {
+        List<Map<String, Object>> seedUsers = new ArrayList<>();
+        for (DemoUser u : users.values()) {
+            seedUsers.add(Map.of("username", u.username(), "password", u.password(), "totp_secret", u.totpSecret(),
+                    "groups", u.groups(), "roles", u.roles()));
+        }
+        List<Map<String, Object>> accounts = List.of(
+                Map.of("client_id", "policy-svc", "secret", secrets.get("policy-svc"), "roles", List.of("audit-writer")),
+                Map.of("client_id", "broker-svc", "secret", secrets.get("broker-svc"), "roles", List.of("broker", "audit-writer")),
+                Map.of("client_id", "connector-demo", "secret", secrets.get("connector-demo"), "roles", List.of("connector")),
+                Map.of("client_id", "auditor", "secret", secrets.get("auditor"), "roles", List.of("auditor")));
+        return new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(Map.of("users", seedUsers, "service_accounts", accounts));
+    }
+
+    Path writePrivate(String name, String content) throws IOException {
+        Path file = workDir.resolve(name);
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private String randomSecret() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    static int free() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ManagedProcess> reversed = new ArrayList<>(processes);
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(ManagedProcess::close);
+        try {
+            if (echo != null) {
+                echo.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (IOException ignored) {
+            // shutting down anyway
+        }
+    }
+
+    /** For tests that tamper with or inspect a service's database as the superuser. */
+    public Connection superuserConnection(String db) throws SQLException {
+        return postgres.getDatabase("postgres", db).getConnection();
+    }
+}
