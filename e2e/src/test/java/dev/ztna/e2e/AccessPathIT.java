@@ -1,0 +1,427 @@
+package dev.ztna.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.ztna.common.crypto.Totp;
+import dev.ztna.proto.broker.v1.AccessServiceGrpc;
+import dev.ztna.proto.broker.v1.App;
+import dev.ztna.proto.broker.v1.ListAppsRequest;
+import dev.ztna.proto.broker.v1.OpenSessionRequest;
+import dev.ztna.proto.broker.v1.TunnelOpen;
+import dev.ztna.proto.broker.v1.TunnelRequest;
+import dev.ztna.proto.broker.v1.TunnelResponse;
+import dev.ztna.proto.identity.v1.AuthServiceGrpc;
+import dev.ztna.proto.identity.v1.LoginRequest;
+import dev.ztna.proto.identity.v1.VerifyMfaRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionRequest;
+import io.grpc.reflection.v1alpha.ServerReflectionResponse;
+import io.grpc.reflection.v1alpha.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Walks the thin access path through the real service jars, each its own process, on embedded PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AccessPathIT {
+
+    Suite suite;
+    final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    final Map<String, String> tokens = new ConcurrentHashMap<>();
+    final List<Process> clis = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        suite = new Suite(Suite.home(), Path.of("target", "e2e-run").toAbsolutePath(), Suite.Ports.random());
+        suite.start();
+    }
+
+    @AfterAll
+    void stop() {
+        clis.forEach(Process::destroyForcibly);
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyServiceAnswersHealthAndReflection() throws Exception {
+        Suite.Ports p = suite.ports();
+        Map<Integer, String> expected = Map.of(p.identity(), "ztna.identity.v1.AuthService", p.policy(),
+                "ztna.policy.v1.DecisionService", p.broker(), "ztna.broker.v1.AccessService", p.audit(),
+                "ztna.audit.v1.AuditIngestService");
+        for (Map.Entry<Integer, String> e : expected.entrySet()) {
+            ManagedChannel ch = channel("localhost:" + e.getKey());
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertTrue(reflectedServices(ch).contains(e.getValue()), "reflection of port " + e.getKey());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theConnectorHasNoListeningSocket() throws Exception {
+        awaitAppVisible("alice", "echo");
+        // the check itself is proven able to see a listener: the broker has one
+        assertFalse(listeningSockets(suite.processes().stream().filter(m -> m.name().equals("broker-svc"))
+                .findFirst().orElseThrow().pid()).isEmpty(), "the probe must see the broker's listener");
+        assertTrue(suite.connector().isAlive());
+        assertEquals(Set.of(), listeningSockets(suite.connector().pid()));
+    }
+
+    @Test
+    @Order(3)
+    void allowedUserGetsBytesBackThroughTheCliTunnel() throws Exception {
+        Path config = Files.createTempDirectory("ztna-cli-alice");
+        Process login = cli(config, "login", "alice", "--totp", code("alice"));
+        try (OutputStream in = login.getOutputStream()) {
+            in.write((suite.user("alice").password() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(0, login.waitFor(60, TimeUnit.SECONDS) ? login.exitValue() : -1, output(login));
+        tokens.put("alice", Files.readString(config.resolve("token")).trim());
+        awaitAppVisible("alice", "echo");
+
+        Process apps = cli(config, "apps");
+        assertTrue(apps.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("echo", output(apps).trim());
+
+        int localPort = Suite.free();
+        Process connect = cli(config, "connect", "echo", "--local-port", Integer.toString(localPort));
+        BufferedReader lines = new BufferedReader(new InputStreamReader(connect.getInputStream(), StandardCharsets.UTF_8));
+        String first = lines.readLine();
+        assertTrue(first != null && first.startsWith("Forwarding"), "connect said: " + first);
+
+        byte[] payload = new byte[1 << 20];
+        new Random(42).nextBytes(payload);
+        for (int round = 0; round < 2; round++) {
+            try (Socket socket = new Socket("127.0.0.1", localPort)) {
+                socket.setSoTimeout(30_000);
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    try {
+                        socket.getOutputStream().write(payload);
+                        socket.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                byte[] echoed = socket.getInputStream().readAllBytes();
+                writer.get(30, TimeUnit.SECONDS);
+                assertArrayEquals(payload, echoed);
+            }
+        }
+        connect.destroy(); // SIGTERM: the CLI closes its session on the way out
+        assertTrue(connect.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @Order(4)
+    void forbiddenUnknownAndFakeSessionsAllLookTheSame() throws Exception {
+        String bob = token("bob");
+        AccessServiceGrpc.AccessServiceBlockingStub access = access(bob);
+        awaitAppVisible("alice", "echo");
+        assertEquals(List.of(), access.listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
+
+        StatusRuntimeException forbidden = assertThrows(StatusRuntimeException.class,
+                () -> access.openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> access.openSession(OpenSessionRequest.newBuilder().setApp("no-such-app").build()));
+        assertEquals(Status.Code.NOT_FOUND, forbidden.getStatus().getCode());
+        assertEquals(forbidden.getStatus().getCode(), unknown.getStatus().getCode());
+        assertEquals(forbidden.getStatus().getDescription(), unknown.getStatus().getDescription());
+
+        Status tunnel = tunnelStatus(bob, java.util.UUID.randomUUID().toString());
+        assertEquals(Status.Code.NOT_FOUND, tunnel.getCode());
+        assertEquals(forbidden.getStatus().getDescription(), tunnel.getDescription());
+    }
+
+    @Test
+    @Order(5)
+    void wrongPasswordAndWrongTotpAreRefused() {
+        AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget()));
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> auth.login(
+                LoginRequest.newBuilder().setUsername("admin").setPassword("wrong-password").build())).getStatus().getCode());
+        String challenge = auth.login(LoginRequest.newBuilder().setUsername("admin")
+                .setPassword(suite.user("admin").password()).build()).getChallengeId();
+        String wrong = Totp.code(suite.user("admin").totpSecret(), Instant.now().plusSeconds(600));
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> auth.verifyMfa(
+                VerifyMfaRequest.newBuilder().setChallengeId(challenge).setTotpCode(wrong).build())).getStatus().getCode());
+    }
+
+    @Test
+    @Order(6)
+    void badInputsGetClearCodesNeverInternal() throws Exception {
+        AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.login(LoginRequest.newBuilder().setUsername("").setPassword("x").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.login(LoginRequest.newBuilder().setUsername("u".repeat(5000)).setPassword("x").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("12ab56").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("").build()));
+        assertCode(Status.Code.UNAUTHENTICATED, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("123456").build()));
+
+        AccessServiceGrpc.AccessServiceBlockingStub garbage = access("garbage.not.a-token");
+        assertCode(Status.Code.UNAUTHENTICATED, () -> garbage.listApps(ListAppsRequest.getDefaultInstance()));
+        AccessServiceGrpc.AccessServiceBlockingStub anonymous = AccessServiceGrpc.newBlockingStub(channel(suite.brokerTarget()));
+        assertCode(Status.Code.UNAUTHENTICATED, () -> anonymous.openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
+
+        AccessServiceGrpc.AccessServiceBlockingStub bob = access(token("bob"));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> bob.openSession(OpenSessionRequest.newBuilder().setApp("").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> bob.openSession(OpenSessionRequest.newBuilder().setApp("../etc/passwd").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> bob.listApps(ListAppsRequest.newBuilder().setPageSize(-1).build()));
+        assertCode(Status.Code.NOT_FOUND, () -> bob.openSession(OpenSessionRequest.newBuilder().setApp("unknown-app").build()));
+    }
+
+    @Test
+    @Order(7)
+    void theAuditChainVerifiesAndHoldsTheRunsEvents() throws Exception {
+        String auditor = clientCredentials("auditor", suite.secret("auditor"));
+        Set<String> wanted = Set.of("auth.login/failure", "auth.login/success", "auth.mfa/success", "auth.mfa/failure",
+                "policy.decision/success", "policy.decision/failure", "session.open/success", "session.close/success");
+        Set<String> seen = new HashSet<>();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!seen.containsAll(wanted) && Instant.now().isBefore(deadline)) {
+            seen.clear();
+            JsonNode events = getJson(suite.auditUrl() + "/api/v1/events?limit=1000", auditor).path("events");
+            for (JsonNode e : events) {
+                seen.add(e.path("type").asText() + "/" + e.path("outcome").asText().replace("OUTCOME_", "").toLowerCase());
+            }
+            Thread.sleep(500);
+        }
+        assertTrue(seen.containsAll(wanted), "missing audit events; saw " + seen);
+        JsonNode verify = getJson(suite.auditUrl() + "/api/v1/chain/verify", auditor);
+        assertTrue(verify.path("valid").asBoolean(), verify.toString());
+        assertTrue(verify.path("entries").asLong() >= wanted.size());
+    }
+
+    // ---- helpers
+
+    static void assertCode(Status.Code code, Runnable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        assertNotEquals(Status.Code.INTERNAL, e.getStatus().getCode());
+    }
+
+    ManagedChannel channel(String target) {
+        return channels.computeIfAbsent(target, t -> ManagedChannelBuilder.forTarget(t).usePlaintext().build());
+    }
+
+    AccessServiceGrpc.AccessServiceBlockingStub access(String token) {
+        return AccessServiceGrpc.newBlockingStub(channel(suite.brokerTarget())).withCallCredentials(bearer(token))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** One login per user per run: a TOTP code is accepted once. */
+    String token(String user) {
+        return tokens.computeIfAbsent(user, u -> {
+            AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget()));
+            String challenge = auth.login(LoginRequest.newBuilder().setUsername(u)
+                    .setPassword(suite.user(u).password()).build()).getChallengeId();
+            return auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId(challenge).setTotpCode(code(u)).build())
+                    .getAccessToken();
+        });
+    }
+
+    String code(String user) {
+        return Totp.code(suite.user(user).totpSecret(), Instant.now());
+    }
+
+    void awaitAppVisible(String user, String app) throws InterruptedException {
+        String token = user.equals("alice") && !tokens.containsKey("alice") ? null : token(user);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (token == null) {
+                return; // alice logs in through the CLI first
+            }
+            List<App> apps = access(token).listApps(ListAppsRequest.getDefaultInstance()).getAppsList();
+            if (apps.stream().anyMatch(a -> a.getName().equals(app))) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail(app + " never became visible to " + user + "; connector log:\n" + suite.connector().tail());
+    }
+
+    Status tunnelStatus(String token, String sessionId) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Status[] result = new Status[1];
+        StreamObserver<TunnelRequest> out = AccessServiceGrpc.newStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(token)).tunnel(new StreamObserver<>() {
+                    @Override
+                    public void onNext(TunnelResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result[0] = Status.fromThrowable(t);
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        result[0] = Status.OK;
+                        done.countDown();
+                    }
+                });
+        out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
+        out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8("hello")).build());
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        return result[0];
+    }
+
+    static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    Process cli(Path configDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Suite.home().resolve("cli/target/ztna.jar").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ZTNA_IDENTITY", suite.identityTarget());
+        builder.environment().put("ZTNA_BROKER", suite.brokerTarget());
+        builder.environment().put("ZTNA_CONFIG_DIR", configDir.toString());
+        Process process = builder.start();
+        clis.add(process);
+        return process;
+    }
+
+    static String output(Process process) throws IOException {
+        try (InputStream in = process.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    String clientCredentials(String clientId, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(suite.identityUrl() + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    static JsonNode getJson(String url, String token) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new ObjectMapper().readTree(r.body());
+    }
+
+    static Set<String> reflectedServices(ManagedChannel channel) throws InterruptedException {
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<ServerReflectionRequest> out = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+            @Override
+            public void onNext(ServerReflectionResponse response) {
+                for (ServiceResponse s : response.getListServicesResponse().getServiceList()) {
+                    names.add(s.getName());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        out.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        out.onCompleted();
+        done.await(30, TimeUnit.SECONDS);
+        return names;
+    }
+
+    /** Inodes of TCP sockets the process holds that are in LISTEN state (from /proc, no tools needed). */
+    static Set<String> listeningSockets(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException ignored) {
+                    // fd closed meanwhile
+                }
+            }
+        }
+        Set<String> listening = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
+                    listening.add(f[1]);
+                }
+            }
+        }
+        return listening;
+    }
+}
