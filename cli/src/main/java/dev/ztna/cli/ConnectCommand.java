@@ -44,6 +44,8 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Local address to listen on. Default: ${DEFAULT-VALUE} (only this machine)")
     String bind;
 
+    private ExecutorService workers;
+
     @Override
     public Integer call() throws Exception {
         if (localPort < 0 || localPort > 65535) {
@@ -56,7 +58,7 @@ final class ConnectCommand implements Callable<Integer> {
         AccessServiceGrpc.AccessServiceStub tunnels = AccessServiceGrpc.newStub(channel).withCallCredentials(credentials);
         OpenSessionResponse session = access.withDeadlineAfter(30, TimeUnit.SECONDS)
                 .openSession(OpenSessionRequest.newBuilder().setApp(app).build());
-        ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ztna-tunnel");
             t.setDaemon(true);
             return t;
@@ -120,6 +122,6 @@ final class ConnectCommand implements Callable<Integer> {
             }
         });
         out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
-        bridge.run();
+        bridge.start(workers);
     }
 }

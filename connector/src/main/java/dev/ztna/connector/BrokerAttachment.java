@@ -170,7 +170,7 @@ final class BrokerAttachment implements Runnable {
             }
         });
         out.onNext(DataRequest.newBuilder().setOpen(DataOpen.newBuilder().setStreamId(order.getStreamId())).build());
-        bridge.run();
+        bridge.start(workers);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -56,7 +56,19 @@ public final class DevStack {
     }
 
     private static void up(Path home, Path work) throws Exception {
-        Suite suite = new Suite(home, work, Suite.Ports.fixed());
+        Map<String, String> extra = new LinkedHashMap<>();
+        String apps = System.getenv("ZTNA_DEV_APPS");
+        if (apps != null && !apps.isBlank()) {
+            for (String spec : apps.split(",")) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0) {
+                    System.err.println("ztna-dev: ZTNA_DEV_APPS entries must look like name=host:port, got '" + spec + "'");
+                    System.exit(2);
+                }
+                extra.put(spec.substring(0, eq).trim(), spec.substring(eq + 1).trim());
+            }
+        }
+        Suite suite = new Suite(home, work, Suite.Ports.fixed(), extra);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the suite...");

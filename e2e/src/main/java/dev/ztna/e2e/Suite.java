@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole suite on one machine: embedded PostgreSQL (one database and one role per service), the four service jars
@@ -27,15 +28,20 @@ import java.util.Map;
  */
 public final class Suite implements AutoCloseable {
 
-    public static final String DEMO_POLICY = """
-            apiVersion: ztna.dev/v1
-            rules:
-              - id: engineers-reach-echo
-                effect: allow
-                description: The engineering group may reach the demo echo app.
-                who: { groups: [engineering] }
-                what: { apps: [echo] }
-            """;
+    /** The demo policy: engineering may reach echo (and any extra app the stack was started with). */
+    static String demoPolicy(Set<String> extraApps) {
+        List<String> apps = new ArrayList<>(List.of("echo"));
+        apps.addAll(extraApps);
+        return """
+                apiVersion: ztna.dev/v1
+                rules:
+                  - id: engineers-reach-echo
+                    effect: allow
+                    description: The engineering group may reach the demo apps.
+                    who: { groups: [engineering] }
+                    what: { apps: [%s] }
+                """.formatted(String.join(", ", apps));
+    }
 
     /** Demo passwords are fixed so the printed instructions work; TOTP seeds and service secrets are random per run. */
     public record DemoUser(String username, String password, String totpSecret, List<String> groups, List<String> roles) {
@@ -55,6 +61,7 @@ public final class Suite implements AutoCloseable {
     private final Path home;
     private final Path workDir;
     private final Ports ports;
+    private final Map<String, String> extraApps;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> secrets = new HashMap<>();
     private final Map<String, DemoUser> users = new LinkedHashMap<>();
@@ -64,9 +71,15 @@ public final class Suite implements AutoCloseable {
     private ManagedProcess connector;
 
     public Suite(Path home, Path workDir, Ports ports) {
+        this(home, workDir, ports, Map.of());
+    }
+
+    /** {@code extraApps}: more apps for the demo connector to front, name → host:port (e.g. an iperf3 server). */
+    public Suite(Path home, Path workDir, Ports ports, Map<String, String> extraApps) {
         this.home = home;
         this.workDir = workDir;
         this.ports = ports;
+        this.extraApps = new LinkedHashMap<>(extraApps);
         for (String sa : List.of("policy-svc", "broker-svc", "connector-demo", "auditor")) {
             secrets.put(sa, randomSecret());
         }
@@ -144,7 +157,7 @@ public final class Suite implements AutoCloseable {
             }
         }
         Path identitySeed = writePrivate("identity-bootstrap.json", identitySeed());
-        Path policySeed = writePrivate("policy-bootstrap.yaml", DEMO_POLICY);
+        Path policySeed = writePrivate("policy-bootstrap.yaml", demoPolicy(extraApps.keySet()));
         echo = new EchoServer(ports.echo());
 
         Path logs = workDir.resolve("logs");
@@ -171,9 +184,15 @@ public final class Suite implements AutoCloseable {
                 "ZTNA_CONNECTOR_IDENTITY_URL", identityUrl(),
                 "ZTNA_CONNECTOR_CLIENT_ID", "connector-demo",
                 "ZTNA_CONNECTOR_CLIENT_SECRET", secrets.get("connector-demo"),
-                "ZTNA_CONNECTOR_APPS", "echo=127.0.0.1:" + ports.echo(),
+                "ZTNA_CONNECTOR_APPS", connectorApps(),
                 "ZTNA_CONNECTOR_NAME", "demo-connector"), logs);
         processes.add(connector);
+    }
+
+    private String connectorApps() {
+        StringBuilder apps = new StringBuilder("echo=127.0.0.1:" + ports.echo());
+        extraApps.forEach((name, target) -> apps.append(',').append(name).append('=').append(target));
+        return apps.toString();
     }
 
     /** Stops and restarts nothing: kills the connector (for tests that need it gone). */

@@ -82,12 +82,16 @@ public class ConnectorGrpcService extends ConnectorServiceGrpc.ConnectorServiceI
             @Override
             public void onCompleted() {
                 detach();
-                call.onCompleted();
+                if (!call.isCancelled()) {
+                    call.onCompleted();
+                }
             }
 
             private void refuse(String why) {
                 detach();
-                call.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
+                if (!call.isCancelled()) {
+                    call.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
+                }
             }
 
             private void detach() {

@@ -2,7 +2,9 @@ package dev.ztna.broker.tunnel;
 
 import dev.ztna.proto.broker.v1.AttachResponse;
 import dev.ztna.proto.broker.v1.DialOrder;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 import java.util.Set;
 
@@ -13,9 +15,11 @@ public final class AttachedConnector {
     private final String name;
     private final String principal;
     private final Set<String> apps;
-    private final StreamObserver<AttachResponse> control;
+    private final ServerCallStreamObserver<AttachResponse> control;
+    /** The control call's event loop: it is written from there only. */
+    private final Context context = Vertx.currentContext();
 
-    AttachedConnector(String id, String name, String principal, Set<String> apps, StreamObserver<AttachResponse> control) {
+    AttachedConnector(String id, String name, String principal, Set<String> apps, ServerCallStreamObserver<AttachResponse> control) {
         this.id = id;
         this.name = name;
         this.principal = principal;
@@ -40,9 +44,18 @@ public final class AttachedConnector {
         return apps;
     }
 
-    /** Control messages from several threads must not interleave. */
-    public synchronized void send(AttachResponse message) {
-        control.onNext(message);
+    /** Hands the message to the control call's own loop, which writes messages in order. */
+    public void send(AttachResponse message) {
+        Runnable write = () -> {
+            if (!control.isCancelled()) {
+                control.onNext(message);
+            }
+        };
+        if (context == null || Vertx.currentContext() == context) {
+            write.run();
+        } else {
+            context.runOnContext(v -> write.run());
+        }
     }
 
     void dial(String streamId, String app) {

@@ -11,12 +11,14 @@ import io.grpc.stub.StreamObserver;
 public final class ConnectorData implements StreamObserver<DataRequest> {
 
     private final ServerCallStreamObserver<DataResponse> call;
+    private final Splice.Side<DataResponse> side;
     private final Caller caller;
     private final TunnelBroker broker;
     private volatile Splice splice;
 
     ConnectorData(ServerCallStreamObserver<DataResponse> call, Caller caller, TunnelBroker broker) {
         this.call = call;
+        this.side = Splice.Side.current(call);
         this.caller = caller;
         this.broker = broker;
         call.disableAutoRequest();
@@ -35,8 +37,8 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
         call.request(1);
     }
 
-    ServerCallStreamObserver<DataResponse> call() {
-        return call;
+    Splice.Side<DataResponse> side() {
+        return side;
     }
 
     @Override
@@ -49,14 +51,15 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
             return;
         }
         if (!request.hasOpen()) {
-            call.onError(Status.INVALID_ARGUMENT.withDescription("open: the first message must name a stream").asRuntimeException());
+            side.run(() -> call.onError(Status.INVALID_ARGUMENT.withDescription("open: the first message must name a stream")
+                    .asRuntimeException()));
             return;
         }
         broker.answer(request.getOpen().getStreamId(), caller, this).ifPresentOrElse(sp -> {
                     splice = sp;
                     sp.start();
                 },
-                () -> call.onError(Status.NOT_FOUND.withDescription("no such stream").asRuntimeException()));
+                () -> side.run(() -> call.onError(Status.NOT_FOUND.withDescription("no such stream").asRuntimeException())));
     }
 
     @Override
@@ -73,7 +76,7 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
         if (s != null) {
             s.appEof();
         } else {
-            call.onCompleted();
+            side.run(call::onCompleted);
         }
     }
 }

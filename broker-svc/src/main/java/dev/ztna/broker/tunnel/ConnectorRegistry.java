@@ -1,7 +1,7 @@
 package dev.ztna.broker.tunnel;
 
 import dev.ztna.proto.broker.v1.AttachResponse;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ServerCallStreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -22,7 +22,7 @@ public class ConnectorRegistry {
     private final List<AttachedConnector> connectors = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
-    public AttachedConnector attach(String name, String principal, Set<String> apps, StreamObserver<AttachResponse> control) {
+    public AttachedConnector attach(String name, String principal, Set<String> apps, ServerCallStreamObserver<AttachResponse> control) {
         AttachedConnector connector = new AttachedConnector(UUID.randomUUID().toString(), name, principal, apps, control);
         connectors.add(connector);
         LOG.infof("connector %s (%s) attached, fronting %s", name, connector.id(), apps);

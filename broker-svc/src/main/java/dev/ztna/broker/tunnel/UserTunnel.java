@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UserTunnel implements StreamObserver<TunnelRequest> {
 
     private final ServerCallStreamObserver<TunnelResponse> call;
+    private final Splice.Side<TunnelResponse> side;
     private final Caller caller;
     private final TunnelBroker.SessionLookup sessions;
     private final TunnelBroker broker;
@@ -24,6 +25,7 @@ public final class UserTunnel implements StreamObserver<TunnelRequest> {
     UserTunnel(ServerCallStreamObserver<TunnelResponse> call, Caller caller, TunnelBroker.SessionLookup sessions,
                TunnelBroker broker) {
         this.call = call;
+        this.side = Splice.Side.current(call);
         this.caller = caller;
         this.sessions = sessions;
         this.broker = broker;
@@ -38,8 +40,8 @@ public final class UserTunnel implements StreamObserver<TunnelRequest> {
         call.request(1);
     }
 
-    ServerCallStreamObserver<TunnelResponse> call() {
-        return call;
+    Splice.Side<TunnelResponse> side() {
+        return side;
     }
 
     @Override
@@ -94,11 +96,13 @@ public final class UserTunnel implements StreamObserver<TunnelRequest> {
 
     void fail(Status status) {
         if (failed.compareAndSet(false, true)) {
-            try {
-                call.onError(status.asRuntimeException());
-            } catch (RuntimeException ignored) {
-                // already cancelled by the client
-            }
+            side.run(() -> {
+                try {
+                    call.onError(status.asRuntimeException());
+                } catch (RuntimeException ignored) {
+                    // already cancelled by the client
+                }
+            });
         }
     }
 

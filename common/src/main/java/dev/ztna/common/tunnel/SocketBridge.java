@@ -8,21 +8,32 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
- * Joins a local TCP socket to the request side of a client gRPC stream (used by the `ztna` CLI and the connector,
- * which carry no Quarkus). Reading waits while the stream is not ready, so a fast socket never outruns the network;
- * writing blocks the gRPC callback, so a slow socket slows the sender through gRPC's flow control.
+ * Joins a local TCP socket to a client gRPC stream (used by the `ztna` CLI and the connector, which carry no Quarkus).
+ * <ul>
+ *   <li>socket → stream: a reader thread sends a frame only while the stream is ready, so a fast socket never
+ *       outruns the network;</li>
+ *   <li>stream → socket: frames are requested one at a time ({@link #CREDIT} ahead) and written by a writer thread,
+ *       so a slow socket slows the far sender through gRPC flow control — and the gRPC callback thread never
+ *       blocks, which keeps onReady signals prompt.</li>
+ * </ul>
  * Plain Java only: this class is shaded into the CLI and the connector.
  */
-public final class SocketBridge<Q> implements Runnable {
+public final class SocketBridge<Q> {
 
     static final int FRAME = 64 * 1024;
+    /** Inbound frames requested ahead of the socket writer. */
+    static final int CREDIT = 4;
+    private static final ByteString EOF = ByteString.copyFromUtf8("EOF-MARKER");
 
     private final Socket socket;
     private final Function<ByteString, Q> dataFrame;
     private final Object ready = new Object();
+    private final BlockingQueue<ByteString> toSocket = new LinkedBlockingQueue<>();
     private volatile ClientCallStreamObserver<Q> out;
     private volatile boolean closed;
 
@@ -34,12 +45,40 @@ public final class SocketBridge<Q> implements Runnable {
     /** Call from {@code ClientResponseObserver.beforeStart}. */
     public void bind(ClientCallStreamObserver<Q> requestStream) {
         this.out = requestStream;
+        requestStream.disableAutoRequestWithInitial(CREDIT);
         requestStream.setOnReadyHandler(this::onReady);
     }
 
-    /** Socket → stream; run on its own thread after the first (open) frame was sent. Ends with a half-close. */
-    @Override
-    public void run() {
+    /** Starts both pumps; call after the first (open) frame was sent. */
+    public void start(java.util.concurrent.Executor threads) {
+        threads.execute(this::writeLoop);
+        threads.execute(this::readLoop);
+    }
+
+    /** A data frame from the stream (gRPC callback thread: never blocks). */
+    public void write(ByteString data) {
+        toSocket.add(data);
+    }
+
+    /** The far side finished sending. */
+    public void farEof() {
+        toSocket.add(EOF);
+    }
+
+    public void close() {
+        closed = true;
+        toSocket.add(EOF);
+        synchronized (ready) {
+            ready.notifyAll();
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void readLoop() {
         byte[] buffer = new byte[FRAME];
         try {
             InputStream in = socket.getInputStream();
@@ -55,43 +94,37 @@ public final class SocketBridge<Q> implements Runnable {
                 out.onNext(dataFrame.apply(ByteString.copyFrom(buffer, 0, n)));
             }
         } catch (IOException e) {
-            if (!closed) {
-                out.onError(Status.CANCELLED.withDescription("local connection failed").asRuntimeException());
-                close();
-            }
+            fail();
         }
     }
 
-    /** Stream → socket. */
-    public void write(ByteString data) {
+    private void writeLoop() {
         try {
             OutputStream os = socket.getOutputStream();
-            data.writeTo(os);
-            os.flush();
+            while (true) {
+                ByteString data = toSocket.take();
+                if (closed) {
+                    return;
+                }
+                if (data == EOF) {
+                    socket.shutdownOutput();
+                    return;
+                }
+                data.writeTo(os);
+                os.flush();
+                out.request(1);
+            }
         } catch (IOException e) {
+            fail();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fail() {
+        if (!closed) {
             out.onError(Status.CANCELLED.withDescription("local connection failed").asRuntimeException());
             close();
-        }
-    }
-
-    /** The far side finished sending. */
-    public void farEof() {
-        try {
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            close();
-        }
-    }
-
-    public void close() {
-        closed = true;
-        synchronized (ready) {
-            ready.notifyAll();
-        }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
         }
     }
 
