@@ -118,7 +118,7 @@ final class ConnectCommand implements Callable<Integer> {
 
             @Override
             public void onCompleted() {
-                bridge.close();
+                bridge.finish();
             }
         });
         out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());

@@ -166,7 +166,7 @@ final class BrokerAttachment implements Runnable {
 
             @Override
             public void onCompleted() {
-                bridge.close();
+                bridge.finish();
             }
         });
         out.onNext(DataRequest.newBuilder().setOpen(DataOpen.newBuilder().setStreamId(order.getStreamId())).build());

@@ -144,23 +144,15 @@ class AccessPathIT {
         String first = lines.readLine();
         assertTrue(first != null && first.startsWith("Forwarding"), "connect said: " + first);
 
-        byte[] payload = new byte[1 << 20];
-        new Random(42).nextBytes(payload);
-        for (int round = 0; round < 2; round++) {
-            try (Socket socket = new Socket("127.0.0.1", localPort)) {
-                socket.setSoTimeout(30_000);
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    try {
-                        socket.getOutputStream().write(payload);
-                        socket.shutdownOutput();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                byte[] echoed = socket.getInputStream().readAllBytes();
-                writer.get(30, TimeUnit.SECONDS);
-                assertArrayEquals(payload, echoed);
-            }
+        // several connections at once over the one session, each with its own bytes, each closed by a half-close
+        List<CompletableFuture<Void>> connections = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            byte[] payload = new byte[(1 << 20) + c * 4099];
+            new Random(c).nextBytes(payload);
+            connections.add(CompletableFuture.runAsync(() -> assertEchoed(localPort, payload)));
+        }
+        for (CompletableFuture<Void> connection : connections) {
+            connection.get(60, TimeUnit.SECONDS);
         }
         connect.destroy(); // SIGTERM: the CLI closes its session on the way out
         assertTrue(connect.waitFor(30, TimeUnit.SECONDS));
@@ -245,6 +237,25 @@ class AccessPathIT {
     }
 
     // ---- helpers
+
+    static void assertEchoed(int port, byte[] payload) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    socket.getOutputStream().write(payload);
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] echoed = socket.getInputStream().readAllBytes();
+            writer.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(payload, echoed);
+        } catch (Exception e) {
+            throw new AssertionError("tunnelled echo failed", e);
+        }
+    }
 
     static void assertCode(Status.Code code, Runnable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);

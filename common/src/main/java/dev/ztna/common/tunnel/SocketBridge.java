@@ -29,6 +29,7 @@ public final class SocketBridge<Q> {
     /** Inbound frames requested ahead of the socket writer. */
     static final int CREDIT = 4;
     private static final ByteString EOF = ByteString.copyFromUtf8("EOF-MARKER");
+    private static final ByteString FINISH = ByteString.copyFromUtf8("FINISH-MARKER");
 
     private final Socket socket;
     private final Function<ByteString, Q> dataFrame;
@@ -65,6 +66,12 @@ public final class SocketBridge<Q> {
         toSocket.add(EOF);
     }
 
+    /** The stream ended normally: close the socket once every frame received before has been written. */
+    public void finish() {
+        toSocket.add(FINISH);
+    }
+
+    /** Abort: close the socket now, dropping anything not yet written. */
     public void close() {
         closed = true;
         toSocket.add(EOF);
@@ -106,9 +113,15 @@ public final class SocketBridge<Q> {
                 if (closed) {
                     return;
                 }
-                if (data == EOF) {
-                    socket.shutdownOutput();
+                if (data == FINISH) {
+                    close();
                     return;
+                }
+                if (data == EOF) {
+                    if (!socket.isOutputShutdown()) {
+                        socket.shutdownOutput();
+                    }
+                    continue;
                 }
                 data.writeTo(os);
                 os.flush();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ztna.identity.config.IdentityConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -22,6 +23,7 @@ import java.util.Set;
  * before they reach the database and are never logged.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {Bootstrapper.Seed.class, Bootstrapper.SeedUser.class, Bootstrapper.SeedServiceAccount.class})
 public class Bootstrapper {
 
     private static final Logger LOG = Logger.getLogger(Bootstrapper.class);

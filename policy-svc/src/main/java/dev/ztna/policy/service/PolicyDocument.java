@@ -1,10 +1,12 @@
 package dev.ztna.policy.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
 
 /** The policy file as written (schema ztna.dev/v1). Validated by {@link PolicyCompiler}, never trusted as parsed. */
+@RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class, PolicyDocument.What.class})
 public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules) {
 
     public record Rule(String id, String effect, String description, Who who, What what) {
