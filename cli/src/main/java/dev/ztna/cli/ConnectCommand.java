@@ -11,8 +11,6 @@ import dev.ztna.proto.broker.v1.TunnelResponse;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,34 +91,12 @@ final class ConnectCommand implements Callable<Integer> {
 
     private void tunnel(AccessServiceGrpc.AccessServiceStub tunnels, String sessionId, Socket socket) {
         SocketBridge<TunnelRequest> bridge = new SocketBridge<>(socket, d -> TunnelRequest.newBuilder().setData(d).build());
-        StreamObserver<TunnelRequest> out = tunnels.tunnel(new ClientResponseObserver<TunnelRequest, TunnelResponse>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<TunnelRequest> requestStream) {
-                bridge.bind(requestStream);
-            }
-
-            @Override
-            public void onNext(TunnelResponse response) {
-                if (response.getEof()) {
-                    bridge.farEof();
-                } else {
-                    bridge.write(response.getData());
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (t instanceof StatusRuntimeException s && s.getStatus().getCode() != io.grpc.Status.Code.CANCELLED) {
-                    System.err.println("ztna: connection to " + app + " ended: " + Messages.explain(s));
-                }
-                bridge.close();
-            }
-
-            @Override
-            public void onCompleted() {
-                bridge.finish();
-            }
-        });
+        StreamObserver<TunnelRequest> out = tunnels.tunnel(bridge.responses(TunnelResponse::getData, TunnelResponse::getEof,
+                t -> {
+                    if (t instanceof StatusRuntimeException s && s.getStatus().getCode() != io.grpc.Status.Code.CANCELLED) {
+                        System.err.println("ztna: connection to " + app + " ended: " + Messages.explain(s));
+                    }
+                }));
         out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
         bridge.start(workers);
     }

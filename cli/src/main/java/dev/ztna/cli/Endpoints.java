@@ -1,9 +1,9 @@
 package dev.ztna.cli;
 
+import dev.ztna.common.auth.BearerCredentials;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.Executor;
 
 /** Where the services are and where the login is kept; shared by every subcommand. */
 final class Endpoints {
@@ -49,14 +48,6 @@ final class Endpoints {
         if (!Files.exists(file)) {
             throw new IOException("not logged in: run `ztna login` first");
         }
-        String token = Files.readString(file).trim();
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
+        return new BearerCredentials(Files.readString(file).trim());
     }
 }

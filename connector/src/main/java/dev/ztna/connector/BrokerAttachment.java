@@ -13,8 +13,6 @@ import dev.ztna.proto.broker.v1.DialFailure;
 import dev.ztna.proto.broker.v1.DialOrder;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
@@ -144,31 +142,8 @@ final class BrokerAttachment implements Runnable {
             return;
         }
         SocketBridge<DataRequest> bridge = new SocketBridge<>(socket, data -> DataRequest.newBuilder().setData(data).build());
-        StreamObserver<DataRequest> out = stub.data(new ClientResponseObserver<DataRequest, DataResponse>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<DataRequest> requestStream) {
-                bridge.bind(requestStream);
-            }
-
-            @Override
-            public void onNext(DataResponse response) {
-                if (response.getEof()) {
-                    bridge.farEof();
-                } else {
-                    bridge.write(response.getData());
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                bridge.close();
-            }
-
-            @Override
-            public void onCompleted() {
-                bridge.finish();
-            }
-        });
+        StreamObserver<DataRequest> out = stub.data(bridge.responses(DataResponse::getData, DataResponse::getEof,
+                t -> LOG.fine("data stream " + order.getStreamId() + " ended: " + t)));
         out.onNext(DataRequest.newBuilder().setOpen(DataOpen.newBuilder().setStreamId(order.getStreamId())).build());
         bridge.start(workers);
     }

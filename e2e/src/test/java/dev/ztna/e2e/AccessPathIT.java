@@ -3,6 +3,7 @@ package dev.ztna.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.ztna.common.auth.BearerCredentials;
 import dev.ztna.common.crypto.Totp;
 import dev.ztna.proto.broker.v1.AccessServiceGrpc;
 import dev.ztna.proto.broker.v1.App;
@@ -17,7 +18,6 @@ import dev.ztna.proto.identity.v1.VerifyMfaRequest;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -331,14 +331,7 @@ class AccessPathIT {
     }
 
     static CallCredentials bearer(String token) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
+        return new BearerCredentials(token);
     }
 
     Process cli(Path configDir, String... args) throws IOException {

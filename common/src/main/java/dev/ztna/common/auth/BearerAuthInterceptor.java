@@ -22,7 +22,7 @@ import java.util.Set;
 @Priority(100)
 public class BearerAuthInterceptor implements ServerInterceptor {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION = BearerCredentials.AUTHORIZATION;
     private static final String BEARER = "bearer ";
 
     private final TokenVerifier verifier;

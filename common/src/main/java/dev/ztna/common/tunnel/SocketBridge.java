@@ -3,6 +3,7 @@ package dev.ztna.common.tunnel;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Joins a local TCP socket to a client gRPC stream (used by the `ztna` CLI and the connector, which carry no Quarkus).
@@ -43,8 +46,42 @@ public final class SocketBridge<Q> {
         this.dataFrame = dataFrame;
     }
 
-    /** Call from {@code ClientResponseObserver.beforeStart}. */
-    public void bind(ClientCallStreamObserver<Q> requestStream) {
+    /**
+     * The observer to open the gRPC stream with: binds this bridge to the request side and feeds it the responses.
+     * {@code onError} hears abnormal ends (the socket is closed right away); a normal end closes the socket once
+     * everything received has been written.
+     */
+    public <R> ClientResponseObserver<Q, R> responses(Function<R, ByteString> data, Predicate<R> eof,
+                                                      Consumer<Throwable> onError) {
+        return new ClientResponseObserver<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
+                bind(requestStream);
+            }
+
+            @Override
+            public void onNext(R response) {
+                if (eof.test(response)) {
+                    farEof();
+                } else {
+                    write(data.apply(response));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                onError.accept(t);
+                close();
+            }
+
+            @Override
+            public void onCompleted() {
+                finish();
+            }
+        };
+    }
+
+    private void bind(ClientCallStreamObserver<Q> requestStream) {
         this.out = requestStream;
         requestStream.disableAutoRequestWithInitial(CREDIT);
         requestStream.setOnReadyHandler(this::onReady);
@@ -57,17 +94,17 @@ public final class SocketBridge<Q> {
     }
 
     /** A data frame from the stream (gRPC callback thread: never blocks). */
-    public void write(ByteString data) {
+    private void write(ByteString data) {
         toSocket.add(data);
     }
 
     /** The far side finished sending. */
-    public void farEof() {
+    private void farEof() {
         toSocket.add(EOF);
     }
 
     /** The stream ended normally: close the socket once every frame received before has been written. */
-    public void finish() {
+    private void finish() {
         toSocket.add(FINISH);
     }
 

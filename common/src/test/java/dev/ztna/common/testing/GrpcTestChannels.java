@@ -1,17 +1,15 @@
 package dev.ztna.common.testing;
 
+import dev.ztna.common.auth.BearerCredentials;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 
 import java.net.URL;
-import java.util.concurrent.Executor;
 
 /** Real gRPC channels to the service under test, and helpers to read the rich error details it answers with. */
 public final class GrpcTestChannels {
@@ -24,18 +22,7 @@ public final class GrpcTestChannels {
     }
 
     public static CallCredentials bearer(String token) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
-    }
-
-    public static Status.Code code(StatusRuntimeException e) {
-        return e.getStatus().getCode();
+        return new BearerCredentials(token);
     }
 
     /** The ErrorInfo reason, or null. */
