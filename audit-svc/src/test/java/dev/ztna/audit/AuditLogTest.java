@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
+@QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(TestTokensResource.class)
 class AuditLogTest {
 

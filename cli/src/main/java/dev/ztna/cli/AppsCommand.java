@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "apps", description = "List the apps you may reach right now.")
+@Command(name = "apps", mixinStandardHelpOptions = true, description = "List the apps you may reach right now.")
 final class AppsCommand implements Callable<Integer> {
 
     @Mixin

@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "connect", description = "Open a session to APP and forward a local TCP port to it, until Ctrl-C.")
+@Command(name = "connect", mixinStandardHelpOptions = true, description = "Open a session to APP and forward a local TCP port to it, until Ctrl-C.")
 final class ConnectCommand implements Callable<Integer> {
 
     @Mixin

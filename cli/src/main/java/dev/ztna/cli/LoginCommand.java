@@ -20,7 +20,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "login", description = "Log in with password and TOTP code; keeps a short-lived token for the other commands.")
+@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in with password and TOTP code; keeps a short-lived token for the other commands.")
 final class LoginCommand implements Callable<Integer> {
 
     @Mixin

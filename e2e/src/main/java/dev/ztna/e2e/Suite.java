@@ -66,6 +66,10 @@ public final class Suite implements AutoCloseable {
     private final Map<String, String> secrets = new HashMap<>();
     private final Map<String, DemoUser> users = new LinkedHashMap<>();
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
+    private final Map<String, Integer> servicePorts = new HashMap<>();
+    private final Map<String, String> dbPasswords = new HashMap<>();
+    private java.security.KeyPair auditKey;
     private EmbeddedPostgres postgres;
     private EchoServer echo;
     private ManagedProcess connector;
@@ -148,6 +152,7 @@ public final class Suite implements AutoCloseable {
         postgres = EmbeddedPostgres.builder().setPort(ports.postgres())
                 .setDataDirectory(workDir.resolve("pgdata")).setCleanDataDirectory(true).start();
         Map<String, String> dbPasswords = new HashMap<>();
+        auditSigningKey();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             for (String db : List.of("identity", "policy", "broker", "audit")) {
                 String password = randomSecret();
@@ -155,6 +160,9 @@ public final class Suite implements AutoCloseable {
                 s.execute("CREATE ROLE " + db + " LOGIN PASSWORD '" + password + "'");
                 s.execute("CREATE DATABASE " + db + " OWNER " + db);
             }
+            // audit-svc runs as a role that may only read and append; its owner role only migrates
+            dbPasswords.put("audit_app", randomSecret());
+            s.execute("CREATE ROLE audit_app LOGIN PASSWORD '" + dbPasswords.get("audit_app") + "'");
         }
         Path identitySeed = writePrivate("identity-bootstrap.json", identitySeed());
         Path policySeed = writePrivate("policy-bootstrap.yaml", demoPolicy(extraApps.keySet()));
@@ -165,6 +173,11 @@ public final class Suite implements AutoCloseable {
                 "ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
                 "ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString()));
         ManagedProcess audit = service("audit-svc", ports.audit(), "audit", dbPasswords, logs, Map.of(
+                "QUARKUS_DATASOURCE_USERNAME", "audit_app",
+                "QUARKUS_DATASOURCE_PASSWORD", dbPasswords.get("audit_app"),
+                "QUARKUS_FLYWAY_USERNAME", "audit",
+                "QUARKUS_FLYWAY_PASSWORD", dbPasswords.get("audit"),
+                "ZTNA_AUDIT_SIGNING_KEY", auditSigningKey(),
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
         ManagedProcess policy = service("policy-svc", ports.policy(), "policy", dbPasswords, logs, Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("policy-svc"),
@@ -202,7 +215,7 @@ public final class Suite implements AutoCloseable {
 
     private ManagedProcess service(String name, int port, String db, Map<String, String> dbPasswords, Path logs,
                                    Map<String, String> extra) throws IOException {
-        Map<String, String> env = new HashMap<>(extra);
+        Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + ports.postgres() + "/" + db);
@@ -210,10 +223,54 @@ public final class Suite implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_PASSWORD", dbPasswords.get(db));
         env.put("QUARKUS_GRPC_CLIENTS_AUDIT_PORT", Integer.toString(ports.audit()));
         env.put("ZTNA_AUTH_ISSUER", identityUrl());
+        env.putAll(extra);
+        serviceEnv.put(name, env);
+        servicePorts.put(name, port);
+        this.dbPasswords.putAll(dbPasswords);
+        return launch(name, logs);
+    }
+
+    private ManagedProcess launch(String name, Path logs) throws IOException {
         ManagedProcess process = ManagedProcess.startJar(name, home.resolve(name + "/target/quarkus-app/quarkus-run.jar"),
-                List.of(), env, logs);
+                List.of(), serviceEnv.get(name), logs);
         processes.add(process);
         return process;
+    }
+
+    /** Stops a service gracefully (SIGTERM), e.g. to test an outage. */
+    public void stopService(String name) {
+        ManagedProcess process = process(name);
+        process.close();
+        processes.remove(process);
+    }
+
+    /** Starts a stopped service again with the same settings and waits until it is ready. */
+    public void startService(String name) throws IOException, InterruptedException {
+        launch(name, workDir.resolve("logs")).awaitHttp200("http://localhost:" + servicePorts.get(name) + "/q/health/ready",
+                Duration.ofSeconds(120));
+    }
+
+    public ManagedProcess process(String name) {
+        return processes.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " is not running"));
+    }
+
+    /** A connection to a service's database as that database's role (or another role the suite created). */
+    public Connection connectionAs(String db, String role) throws SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + ports.postgres() + "/" + db, role,
+                dbPasswords.get(role));
+    }
+
+    private String auditSigningKey() throws java.security.GeneralSecurityException {
+        if (auditKey == null) {
+            auditKey = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        }
+        return Base64.getEncoder().encodeToString(auditKey.getPrivate().getEncoded());
+    }
+
+    /** The Ed25519 public key of audit-svc's tree heads (X.509, base64): what an offline verifier is given. */
+    public String auditPublicKey() {
+        return Base64.getEncoder().encodeToString(auditKey.getPublic().getEncoded());
     }
 
     private String identitySeed() throws IOException {

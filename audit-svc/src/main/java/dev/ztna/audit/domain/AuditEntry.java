@@ -54,4 +54,8 @@ public class AuditEntry {
 
     @Column(name = "entry_hash", nullable = false)
     public byte[] entryHash;
+
+    /** RFC 9162 leaf hash of the payload. */
+    @Column(name = "leaf_hash", nullable = false)
+    public byte[] leafHash;
 }

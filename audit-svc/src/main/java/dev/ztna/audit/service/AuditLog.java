@@ -2,7 +2,11 @@ package dev.ztna.audit.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ztna.audit.domain.AuditEntry;
+import dev.ztna.audit.domain.TreeHead;
 import dev.ztna.audit.repository.AuditEntryRepository;
+import dev.ztna.audit.repository.TreeHeadRepository;
+import dev.ztna.common.merkle.ChainHasher;
+import dev.ztna.common.merkle.MerkleTree;
 import dev.ztna.proto.audit.v1.AuditEvent;
 import dev.ztna.proto.audit.v1.Outcome;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -26,6 +30,8 @@ public class AuditLog {
 
     static final int VERIFY_PAGE = 1000;
     private final AuditEntryRepository repository;
+    private final TreeHeadRepository heads;
+    private final TreeHeadSigner signer;
 
     public record AppendResult(int appended, int duplicates) {
     }
@@ -34,8 +40,10 @@ public class AuditLog {
     public record Verification(boolean valid, long entries, long firstBadSeq, String problem, String headHash) {
     }
 
-    public AuditLog(AuditEntryRepository repository) {
+    public AuditLog(AuditEntryRepository repository, TreeHeadRepository heads, TreeHeadSigner signer) {
         this.repository = repository;
+        this.heads = heads;
+        this.signer = signer;
     }
 
     /** Events must already be validated. The whole batch lands or nothing does. */
@@ -63,6 +71,7 @@ public class AuditLog {
             entry.payload = e.getValue().toByteArray();
             entry.prevHash = prev;
             entry.entryHash = ChainHasher.link(prev, entry.seq, entry.payload);
+            entry.leafHash = MerkleTree.leafHash(entry.payload);
             repository.persist(entry);
             prev = entry.entryHash;
             appended++;
@@ -70,9 +79,15 @@ public class AuditLog {
         return new AppendResult(appended, events.size() - appended);
     }
 
+    /**
+     * Walks the whole log: sequence, hash chain, each payload against its columns; rebuilds the Merkle tree from the
+     * payloads and checks every signed tree head against it (a head also proves how many entries must exist, so
+     * entries removed from the end are caught too). Names the first bad entry.
+     */
     public Verification verify() {
         long expectedSeq = 1;
         byte[] prev = ChainHasher.GENESIS;
+        MerkleTree rebuilt = new MerkleTree();
         long after = 0;
         while (true) {
             long from = after;
@@ -82,14 +97,32 @@ public class AuditLog {
                 if (problem != null) {
                     return new Verification(false, expectedSeq - 1, entry.seq, problem, hex(prev));
                 }
+                rebuilt.appendLeafHash(MerkleTree.leafHash(entry.payload));
                 prev = entry.entryHash;
                 expectedSeq++;
             }
             if (page.size() < VERIFY_PAGE) {
-                return new Verification(true, expectedSeq - 1, 0, "", hex(prev));
+                break;
             }
             after = page.get(page.size() - 1).seq;
         }
+        long count = expectedSeq - 1;
+        List<TreeHead> signed = QuarkusTransaction.requiringNew().call(() -> heads.list("order by treeSize"));
+        for (TreeHead head : signed) {
+            if (!signer.verify(head.treeSize, head.issuedAt, head.rootHash, head.signature)) {
+                return new Verification(false, count, Math.min(head.treeSize, count) + 1,
+                        "tree head of size " + head.treeSize + " has a bad signature", hex(prev));
+            }
+            if (head.treeSize > count) {
+                return new Verification(false, count, count + 1, "entries " + (count + 1) + ".." + head.treeSize
+                        + " are missing: a signed tree head covers " + head.treeSize + " entries", hex(prev));
+            }
+            if (!MessageDigest.isEqual(rebuilt.root(head.treeSize), head.rootHash)) {
+                return new Verification(false, count, head.treeSize, "the entries up to " + head.treeSize
+                        + " do not match the signed tree head of that size", hex(prev));
+            }
+        }
+        return new Verification(true, count, 0, "", hex(prev));
     }
 
     public List<AuditEvent> search(long afterSeq, int limit, String type, String actor, String app) {

@@ -1,10 +1,10 @@
-package dev.ztna.audit.service;
+package dev.ztna.common.merkle;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** entry_hash = SHA-256(prev_hash || seq (8 bytes, big endian) || payload); the first prev_hash is 32 zero bytes. */
+/** The audit log's hash chain (audit-svc and the offline verifier): entry_hash = SHA-256(prev_hash || seq (8 bytes, big endian) || payload); the first prev_hash is 32 zero bytes. */
 public final class ChainHasher {
 
     public static final byte[] GENESIS = new byte[32];

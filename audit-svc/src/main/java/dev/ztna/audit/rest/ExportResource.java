@@ -1,0 +1,113 @@
+package dev.ztna.audit.rest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.ztna.audit.domain.AuditEntry;
+import dev.ztna.audit.repository.AuditEntryRepository;
+import dev.ztna.audit.service.AuditLog;
+import dev.ztna.proto.audit.v1.AuditEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Streams the log as JSON Lines or CSV in log order, a page at a time: memory stays flat however large the log.
+ * JSON Lines carry each entry's exact payload (base64), which is what `ztna audit verify` checks offline.
+ */
+@Path("/api/v1/export")
+@Blocking
+public class ExportResource {
+
+    static final int PAGE = 1000;
+    private final AuditEntryRepository entries;
+
+    public ExportResource(AuditEntryRepository entries) {
+        this.entries = entries;
+    }
+
+    @GET
+    public Response export(@QueryParam("format") String format, @QueryParam("from") String from,
+                           @QueryParam("to") String to) {
+        String fmt = format == null ? "jsonl" : format;
+        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
+            return Problems.of(400, "invalid-parameter", "format must be jsonl or csv", "format");
+        }
+        Instant start;
+        Instant end;
+        try {
+            start = from == null ? Instant.EPOCH : Instant.parse(from);
+        } catch (DateTimeParseException e) {
+            return Problems.of(400, "invalid-parameter", "from must be an ISO-8601 instant, e.g. 2026-12-04T00:00:00Z", "from");
+        }
+        try {
+            end = to == null ? Instant.parse("9999-12-31T00:00:00Z") : Instant.parse(to);
+        } catch (DateTimeParseException e) {
+            return Problems.of(400, "invalid-parameter", "to must be an ISO-8601 instant", "to");
+        }
+        boolean csv = fmt.equals("csv");
+        StreamingOutput body = output -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 1 << 16);
+            if (csv) {
+                out.write("seq,event_id,time,type,service,actor,app,outcome,reason,session_id\n");
+            }
+            long after = 0;
+            while (true) {
+                long cursor = after;
+                List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> entries
+                        .find("seq > ?1 and eventTime >= ?2 and eventTime < ?3 order by seq", cursor, start, end)
+                        .page(0, PAGE).list());
+                for (AuditEntry entry : page) {
+                    out.write(csv ? csvLine(entry) : jsonLine(entry));
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+                after = page.get(page.size() - 1).seq;
+            }
+            out.flush();
+        };
+        return Response.ok(body, csv ? "text/csv" : "application/x-ndjson")
+                .header("Content-Disposition", "attachment; filename=\"audit." + fmt + "\"").build();
+    }
+
+    private static String jsonLine(AuditEntry entry) {
+        AuditEvent event = AuditLog.parse(entry.payload);
+        String readable;
+        try {
+            readable = JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames().print(event);
+        } catch (InvalidProtocolBufferException e) {
+            readable = "null";
+        }
+        return "{\"seq\":" + entry.seq + ",\"event_id\":\"" + entry.eventId + "\",\"entry_hash\":\""
+                + HexFormat.of().formatHex(entry.entryHash) + "\",\"payload\":\""
+                + Base64.getEncoder().encodeToString(entry.payload) + "\",\"event\":" + readable + "}\n";
+    }
+
+    private static String csvLine(AuditEntry e) {
+        return e.seq + "," + e.eventId + "," + e.eventTime + "," + csv(e.type) + "," + csv(e.service) + ","
+                + csv(e.actor) + "," + csv(e.app) + "," + e.outcome + "," + csv(e.reason) + "," + csv(e.sessionId) + "\n";
+    }
+
+    /** RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula. */
+    static String csv(String value) {
+        String v = value == null ? "" : value;
+        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+}
