@@ -91,6 +91,7 @@ public final class DevStack {
         Map<String, Object> demo = new LinkedHashMap<>();
         suite.users().forEach((name, u) -> demo.put(name, Map.of("password", u.password(), "totp_secret", u.totpSecret())));
         suite.writePrivate("demo-users.json", new ObjectMapper().writeValueAsString(demo));
+        Files.writeString(work.resolve("audit-tree-head-key.b64"), suite.auditPublicKey());
         Suite.Ports p = suite.ports();
         String ztna = "java -jar cli/target/ztna.jar";
         System.out.printf("""
@@ -99,7 +100,7 @@ public final class DevStack {
                   identity-svc  http://localhost:%d   (gRPC + /.well-known/jwks.json)
                   policy-svc    http://localhost:%d
                   broker-svc    http://localhost:%d
-                  audit-svc     http://localhost:%d   (/api/v1/chain/verify)
+                  audit-svc     http://localhost:%d   (web page /ui/; tree-head key in .ztna-dev/audit-tree-head-key.b64)
                   demo app 'echo' on 127.0.0.1:%d, reachable only through the connector
 
                 Demo users: alice (group engineering: may reach 'echo'), bob (group sales: may not), admin.

@@ -149,7 +149,8 @@ public final class Suite implements AutoCloseable {
 
     public void start() throws Exception {
         Files.createDirectories(workDir);
-        postgres = EmbeddedPostgres.builder().setPort(ports.postgres())
+        // zonky turns synchronous_commit off by default; the suite keeps every commit durable
+        postgres = EmbeddedPostgres.builder().setPort(ports.postgres()).setServerConfig("synchronous_commit", "on")
                 .setDataDirectory(workDir.resolve("pgdata")).setCleanDataDirectory(true).start();
         Map<String, String> dbPasswords = new HashMap<>();
         auditSigningKey();

@@ -165,6 +165,30 @@ class AuditTrailIT {
         assertTrue(wrongKey.output().contains("signature"), wrongKey.output());
     }
 
+    @Test
+    @Order(4)
+    void theCompliancePageWorksInARealBrowser() throws Exception {
+        Path ui = Suite.home().resolve("e2e/src/test/ui");
+        boolean ready = Files.isExecutable(Path.of("/usr/bin/chromium"))
+                && Files.isDirectory(ui.resolve("node_modules/playwright-core"));
+        if (!ready) {
+            String why = "needs Debian chromium and `npm install` in e2e/src/test/ui (.ci/run does both)";
+            if ("1".equals(System.getenv("ZTNA_REQUIRE_BROWSER"))) {
+                throw new AssertionError("browser test required but " + why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        String token = auditorToken();
+        send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/tree-heads")).POST(HttpRequest.BodyPublishers.noBody()), token);
+        Process p = new ProcessBuilder("node", "audit-page.mjs", suite.auditUrl(), token,
+                Path.of("target", "audit-page.png").toAbsolutePath().toString())
+                .directory(ui.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "browser test timed out: " + out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("OK:"), out);
+    }
+
     record Cli(int exit, String output) {
     }
 

@@ -2,7 +2,6 @@ package dev.ztna.audit.rest;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.audit.service.AuditLog;
-import dev.ztna.proto.audit.v1.AuditEvent;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -52,18 +51,22 @@ public class AuditResource {
         if (max < 1 || max > MAX_LIMIT) {
             return Problems.of(400, "invalid-parameter", "limit must be 1.." + MAX_LIMIT, "limit");
         }
-        List<AuditEvent> events = log.search(afterSeq, max, type, actor, app);
+        List<AuditLog.Found> events = log.search(afterSeq, max, type, actor, app);
         StringBuilder json = new StringBuilder("{\"events\":[");
         JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace()
                 .preservingProtoFieldNames();
         try {
             for (int i = 0; i < events.size(); i++) {
-                json.append(i == 0 ? "" : ",").append(printer.print(events.get(i)));
+                json.append(i == 0 ? "" : ",").append(printer.print(events.get(i).event()));
             }
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return Problems.of(500, "internal", "an event could not be rendered", null);
         }
-        return Response.ok(json.append("]}").toString(), MediaType.APPLICATION_JSON).build();
+        json.append("]");
+        if (events.size() == max) {
+            json.append(",\"next_after\":").append(events.get(events.size() - 1).seq());
+        }
+        return Response.ok(json.append("}").toString(), MediaType.APPLICATION_JSON).build();
     }
 
     /** Walks the whole chain; names the first bad entry. */

@@ -125,8 +125,12 @@ public class AuditLog {
         return new Verification(true, count, 0, "", hex(prev));
     }
 
-    public List<AuditEvent> search(long afterSeq, int limit, String type, String actor, String app) {
-        List<AuditEvent> result = new ArrayList<>();
+    /** A search hit and its place in the log (the cursor for the next page). */
+    public record Found(long seq, AuditEvent event) {
+    }
+
+    public List<Found> search(long afterSeq, int limit, String type, String actor, String app) {
+        List<Found> result = new ArrayList<>();
         QuarkusTransaction.requiringNew().run(() -> {
             StringBuilder query = new StringBuilder("seq > :after");
             Map<String, Object> params = new LinkedHashMap<>();
@@ -144,7 +148,7 @@ public class AuditLog {
                 params.put("app", app);
             }
             for (AuditEntry entry : repository.find(query + " order by seq", params).page(0, limit).list()) {
-                result.add(parse(entry.payload));
+                result.add(new Found(entry.seq, parse(entry.payload)));
             }
         });
         return result;
