@@ -62,12 +62,19 @@ public final class TestTokens {
     }
 
     public static String sign(JwtClaims claims) {
+        return sign(claims, jws -> {
+        });
+    }
+
+    /** Signs with the trusted test key after {@code tweak} may change headers, key or algorithm (forgery tests). */
+    public static String sign(JwtClaims claims, java.util.function.Consumer<JsonWebSignature> tweak) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(KEY);
         jws.setKeyIdHeaderValue(KID);
         jws.setHeader("typ", "at+jwt");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        tweak.accept(jws);
         try {
             return jws.getCompactSerialization();
         } catch (JoseException e) {
@@ -92,6 +99,11 @@ public final class TestTokens {
         } catch (JoseException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The trusted public key's X.509 bytes (what a key-confusion attacker would use as an HMAC secret). */
+    public static byte[] publicKeyBytes() {
+        return pem("test-public-key.pem", "PUBLIC KEY");
     }
 
     private static PrivateKey loadKey() {
