@@ -19,6 +19,7 @@ final class Messages {
                 case INVALID_ARGUMENT -> "invalid input: " + detail;
                 case UNAVAILABLE -> "service unavailable: " + (detail.isEmpty() ? "cannot reach the server" : detail);
                 case DEADLINE_EXCEEDED -> "the server did not answer in time";
+                case RESOURCE_EXHAUSTED -> detail.isEmpty() ? "too many attempts; try again later" : detail;
                 default -> s.getStatus().getCode() + (detail.isEmpty() ? "" : ": " + detail);
             };
         }
@@ -30,7 +31,7 @@ final class Messages {
             case UNAUTHENTICATED -> 3;
             case NOT_FOUND, PERMISSION_DENIED -> 4;
             case INVALID_ARGUMENT -> 2;
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> 5;
+            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> 5;
             default -> 1;
         };
     }

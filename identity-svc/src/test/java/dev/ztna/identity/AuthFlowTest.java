@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(EmbeddedPostgresResource.class)
+@QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = true)
 class AuthFlowTest {
 
     static final String ALICE_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -159,6 +159,30 @@ class AuthFlowTest {
         assertEquals(Status.Code.ALREADY_EXISTS, again.getStatus().getCode());
         assertInvalid("password", () -> directory.withCallCredentials(GrpcTestChannels.bearer(admin))
                 .createUser(request.toBuilder().setUsername("carol").setPassword("short").build()));
+    }
+
+    @Test
+    void repeatedFailuresLockTheAccountWithBackoffAndUnknownNamesLockAlike() throws Exception {
+        for (String user : List.of("dave", "ghost-user")) {
+            for (int i = 0; i < 5; i++) {
+                StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class,
+                        () -> auth.login(login(user, "wrong-password")));
+                assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode());
+            }
+            StatusRuntimeException locked = assertThrows(StatusRuntimeException.class,
+                    () -> auth.login(login(user, "TEST-ONLY-dave-password")));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, locked.getStatus().getCode(), user);
+            assertEquals("TOO_MANY_ATTEMPTS", GrpcTestChannels.reason(locked));
+            assertTrue(locked.getStatus().getDescription().startsWith("too many failed attempts; try again in"));
+        }
+        Thread.sleep(2500); // the test profile's first lock lasts 2 s
+        LoginResponse challenge = auth.login(login("dave", "TEST-ONLY-dave-password"));
+        assertTrue(!challenge.getChallengeId().isEmpty());
+        // one more failure after the lock expired locks again, for twice as long
+        assertThrows(StatusRuntimeException.class, () -> auth.login(login("dave", "wrong-password")));
+        StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+                () -> auth.login(login("dave", "TEST-ONLY-dave-password")));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, again.getStatus().getCode());
     }
 
     static void assertInvalid(String field, Runnable call) {

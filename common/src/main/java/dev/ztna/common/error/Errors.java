@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
@@ -39,6 +40,13 @@ public final class Errors {
 
     public static StatusRuntimeException alreadyExists(String reason, String message) {
         return build(Code.ALREADY_EXISTS, message, reason);
+    }
+
+    /** RESOURCE_EXHAUSTED with RetryInfo: the caller may try again after {@code retryAfter}. */
+    public static StatusRuntimeException tooManyAttempts(String message, java.time.Duration retryAfter) {
+        RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                .setSeconds(Math.max(1, retryAfter.toSeconds()))).build();
+        return build(Code.RESOURCE_EXHAUSTED, message, "TOO_MANY_ATTEMPTS", Any.pack(retry));
     }
 
     public static StatusRuntimeException unavailable(String reason, String message) {

@@ -30,8 +30,32 @@ public interface IdentityConfig {
 
     Argon2 argon2();
 
+    Lockout lockout();
+
     /** JSON file with users and service accounts to create at startup when absent (see docs/identity.md). */
     Optional<String> bootstrapFile();
+
+    /** Lockout with exponential backoff after repeated failed passwords or codes. */
+    interface Lockout {
+        /** Failures per account (within the window) before it is locked. */
+        @WithDefault("5")
+        int accountThreshold();
+
+        /** Failures per source address (within the window) before it is locked, whatever the account. */
+        @WithDefault("100")
+        int sourceThreshold();
+
+        /** First lock duration; doubles with every further failure. */
+        @WithDefault("PT30S")
+        Duration baseDelay();
+
+        @WithDefault("PT15M")
+        Duration maxDelay();
+
+        /** Failures older than this are forgotten. */
+        @WithDefault("PT15M")
+        Duration window();
+    }
 
     interface Argon2 {
         /** Memory in KiB (OWASP 2023 minimum for Argon2id: 19 MiB). */

@@ -5,6 +5,7 @@ import dev.ztna.common.error.Errors;
 import dev.ztna.common.grpc.SourceAddress;
 import dev.ztna.identity.service.AuthenticationFailure;
 import dev.ztna.identity.service.Authenticator;
+import dev.ztna.identity.service.LoginThrottle;
 import dev.ztna.identity.service.TokenIssuer;
 import dev.ztna.proto.identity.v1.AuthService;
 import dev.ztna.proto.identity.v1.LoginRequest;
@@ -41,6 +42,8 @@ public class AuthGrpcService implements AuthService {
                     .build());
         } catch (AuthenticationFailure e) {
             throw Errors.unauthenticated(e.reason(), e.getMessage());
+        } catch (LoginThrottle.LockedOut e) {
+            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
         }
     }
 
@@ -58,6 +61,8 @@ public class AuthGrpcService implements AuthService {
                     .build());
         } catch (AuthenticationFailure e) {
             throw Errors.unauthenticated(e.reason(), e.getMessage());
+        } catch (LoginThrottle.LockedOut e) {
+            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
         }
     }
 

@@ -36,13 +36,15 @@ public class Authenticator {
     private final TokenIssuer issuer;
     private final AuditOutbox audit;
     private final IdentityConfig config;
+    private final LoginThrottle throttle;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
     }
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
-                         SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config) {
+                         SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
+                         LoginThrottle throttle) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -50,10 +52,18 @@ public class Authenticator {
         this.issuer = issuer;
         this.audit = audit;
         this.config = config;
+        this.throttle = throttle;
     }
 
-    @Transactional(dontRollbackOn = AuthenticationFailure.class)
+    @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
     public Challenge login(String username, String password, String source) {
+        try {
+            throttle.check(username, source);
+        } catch (LoginThrottle.LockedOut e) {
+            audit.record("auth.login", username, Outcome.OUTCOME_FAILURE, "refused: locked after repeated failures",
+                    Map.of("source_address", source));
+            throw e;
+        }
         Optional<UserAccount> found = users.findByUsername(username);
         boolean ok;
         if (found.isPresent()) {
@@ -65,6 +75,7 @@ public class Authenticator {
         if (!ok) {
             audit.record("auth.login", username, Outcome.OUTCOME_FAILURE, "invalid username or password",
                     Map.of("source_address", source));
+            throttle.failure(username, source);
             throw new AuthenticationFailure("INVALID_CREDENTIALS", "invalid username or password");
         }
         byte[] raw = new byte[32];
@@ -80,7 +91,7 @@ public class Authenticator {
         return new Challenge(id, challenge.expiresAt);
     }
 
-    @Transactional(dontRollbackOn = AuthenticationFailure.class)
+    @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
     public TokenIssuer.Issued verifyTotp(String challengeId, String code, String source) {
         Instant now = Instant.now();
         MfaChallenge challenge = challenges.findById(sha256(challengeId));
@@ -91,16 +102,19 @@ public class Authenticator {
             throw new AuthenticationFailure("MFA_CHALLENGE_INVALID", "MFA challenge is invalid or expired; log in again");
         }
         UserAccount user = users.findById(challenge.userId);
+        throttle.check(user.username, source);
         String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
         OptionalLong step = Totp.match(secret, code, now, user.lastTotpStep);
         if (step.isEmpty()) {
             challenge.attempts++;
             audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or reused TOTP code",
                     Map.of("source_address", source, "attempt", Integer.toString(challenge.attempts)));
+            throttle.failure(user.username, source);
             throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
         }
         challenge.used = true;
         user.lastTotpStep = step.getAsLong();
+        throttle.success(user.username);
         String sessionId = UUID.randomUUID().toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
                 List.of("pwd", "otp"), now, sessionId);
