@@ -80,6 +80,7 @@ class AccessPathIT {
     final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     final Map<String, String> tokens = new ConcurrentHashMap<>();
     final List<Process> clis = new ArrayList<>();
+    Path aliceConfig;
 
     @BeforeAll
     void start() throws Exception {
@@ -126,6 +127,7 @@ class AccessPathIT {
     @Order(3)
     void allowedUserGetsBytesBackThroughTheCliTunnel() throws Exception {
         Path config = Files.createTempDirectory("ztna-cli-alice");
+        aliceConfig = config;
         Process login = cli(config, "login", "alice", "--totp", code("alice"));
         try (OutputStream in = login.getOutputStream()) {
             in.write((suite.user("alice").password() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -234,6 +236,55 @@ class AccessPathIT {
         JsonNode verify = getJson(suite.auditUrl() + "/api/v1/chain/verify", auditor);
         assertTrue(verify.path("valid").asBoolean(), verify.toString());
         assertTrue(verify.path("entries").asLong() >= wanted.size());
+    }
+
+    @Test
+    @Order(8)
+    void changingThePolicyCutsALiveTunnelAndLeavesAReceipt() throws Exception {
+        int localPort = Suite.free();
+        Process connect = cli(aliceConfig, "connect", "echo", "--local-port", Integer.toString(localPort));
+        BufferedReader lines = new BufferedReader(new InputStreamReader(connect.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(lines.readLine().startsWith("Forwarding"));
+        try (Socket socket = new Socket("127.0.0.1", localPort)) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+            assertEquals("ping", new String(socket.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
+
+            var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
+                    .withCallCredentials(bearer(token("admin")));
+            long changedAt = System.nanoTime();
+            admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
+                    .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
+                    .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - id: only-sales\n    effect: allow\n"
+                            + "    who: { groups: [sales] }\n    what: { apps: [echo] }\n").build());
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (IOException e) {
+                read = -1; // reset: cut as well
+            }
+            long cutMillis = (System.nanoTime() - changedAt) / 1_000_000;
+            assertEquals(-1, read, "the tunnel must be closed by the policy change");
+            assertTrue(cutMillis < 10_000, "cut after " + cutMillis + " ms");
+        }
+        assertEquals(List.of(), access(tokens.get("alice")).listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
+
+        String auditor = clientCredentials("auditor", suite.secret("auditor"));
+        Instant deadline = Instant.now().plusSeconds(20);
+        JsonNode receipt = null;
+        while (receipt == null && Instant.now().isBefore(deadline)) {
+            for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=session.revoke", auditor).path("events")) {
+                receipt = e;
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(receipt != null, "a revocation receipt in the audit log");
+        assertEquals("alice", receipt.path("actor").asText());
+        assertTrue(receipt.path("reason").asText().startsWith("policy changed to version"), receipt.toString());
+        for (String field : List.of("cause_time", "last_byte_time", "close_time", "latency_ms")) {
+            assertFalse(receipt.path("attributes").path(field).asText().isEmpty(), field);
+        }
+        connect.destroy();
     }
 
     // ---- helpers

@@ -112,6 +112,27 @@ class DecisionTest {
                 () -> brokerAsAdmin.putPolicy(PutPolicyRequest.getDefaultInstance())).getStatus().getCode());
     }
 
+    @Test
+    void changesArePushedToWatchers() {
+        var watch = DecisionServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(bearer(TestTokens.service("broker-svc", "broker")))
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                .watchPolicyChanges(dev.ztna.proto.policy.v1.WatchPolicyChangesRequest.getDefaultInstance());
+        long current = admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion();
+        assertEquals(current, watch.next().getPolicyVersion());
+        long next = admin.putPolicy(PutPolicyRequest.newBuilder().setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules: [{id: engineers-echo, effect: allow, who: {groups: [engineering]}, "
+                        + "what: {apps: [echo]}}, {id: no-contractors-echo, effect: deny, who: {groups: [contractors]}, what: {apps: [echo]}}]")
+                .build()).getVersion();
+        assertEquals(next, watch.next().getPolicyVersion());
+
+        var user = DecisionServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(bearer(TestTokens.user("alice", List.of("engineering"), List.of())));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> user
+                .watchPolicyChanges(dev.ztna.proto.policy.v1.WatchPolicyChangesRequest.getDefaultInstance()).next());
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+    }
+
     static void assertInvalid(String field, Runnable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());

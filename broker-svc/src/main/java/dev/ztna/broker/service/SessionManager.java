@@ -13,6 +13,7 @@ import dev.ztna.proto.audit.v1.Outcome;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.Effect;
 import io.grpc.Status;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -92,7 +93,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
                 .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
                         "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId))
                 .build());
-        LiveSession liveSession = new LiveSession(session.id, caller.subject(), caller.name(), app, now);
+        LiveSession liveSession = new LiveSession(session.id, caller, app, now);
         live.put(session.id, liveSession);
         return liveSession;
     }
@@ -108,6 +109,68 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         stored.closeReason = reason;
         audit.record(audit.event("session.close", caller.name(), Outcome.OUTCOME_SUCCESS, reason)
                 .setApp(session.app()).setSessionId(sessionId).build());
+    }
+
+    /**
+     * Asks policy again about every live session and cuts those now denied, each with a receipt in the audit log
+     * (cause, when the cause happened, when the last byte flowed, when the session was cut). A session whose
+     * re-decision cannot be obtained keeps running until the next re-verification.
+     */
+    public synchronized int reverifyAll(String cause, Instant causeTime) {
+        int cut = 0;
+        for (LiveSession session : List.copyOf(live.values())) {
+            DecideResponse decision;
+            try {
+                decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID());
+            } catch (io.grpc.StatusRuntimeException e) {
+                LOG.warnf("could not re-verify session %s (%s); it keeps running until the next re-verification",
+                        session.id(), e.getStatus().getCode());
+                continue;
+            }
+            if (decision.getEffect() != Effect.EFFECT_ALLOW) {
+                revoke(session, cause + ": " + decision.getReason(), causeTime);
+                cut++;
+            }
+        }
+        if (cut > 0) {
+            LOG.infof("re-verification after %s cut %d session(s)", cause, cut);
+        }
+        return cut;
+    }
+
+    private void revoke(LiveSession session, String cause, Instant causeTime) {
+        if (live.remove(session.id()) == null) {
+            return;
+        }
+        Instant lastByte = session.lastByteAt();
+        session.cutAll(Status.PERMISSION_DENIED.withDescription("access revoked: " + cause));
+        Instant closed = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> {
+            AccessSession stored = repository.findById(session.id());
+            stored.closedAt = closed;
+            stored.closeReason = truncate("revoked: " + cause, 256);
+            audit.record(audit.event("session.revoke", session.username(), Outcome.OUTCOME_SUCCESS, cause)
+                    .setApp(session.app()).setSessionId(session.id().toString())
+                    .putAllAttributes(Map.of(
+                            "cause_time", causeTime.toString(),
+                            "last_byte_time", lastByte.toString(),
+                            "close_time", closed.toString(),
+                            "latency_ms", Long.toString(Math.max(0, closed.toEpochMilli() - causeTime.toEpochMilli()))))
+                    .build());
+        });
+    }
+
+    /** Backstop: every session is re-decided on a schedule, even if no change was pushed. */
+    @io.quarkus.scheduler.Scheduled(every = "${ztna.broker.reverify-interval:60s}",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void periodicReverification() {
+        if (!live.isEmpty()) {
+            reverifyAll("periodic re-verification", Instant.now());
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     @Override

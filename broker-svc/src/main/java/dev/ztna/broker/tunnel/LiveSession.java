@@ -1,28 +1,44 @@
 package dev.ztna.broker.tunnel;
 
+import dev.ztna.common.auth.Caller;
 import io.grpc.Status;
 
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** An open session in memory: what a Tunnel call checks (no database on the data path) and what a close cuts. */
 public final class LiveSession {
 
     private final UUID id;
-    private final String userId;
-    private final String username;
+    private final Caller caller;
     private final String app;
     private final Instant openedAt;
+    private final AtomicLong lastByteMillis = new AtomicLong();
     private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
 
-    public LiveSession(UUID id, String userId, String username, String app, Instant openedAt) {
+    public LiveSession(UUID id, Caller caller, String app, Instant openedAt) {
         this.id = id;
-        this.userId = userId;
-        this.username = username;
+        this.caller = caller;
         this.app = app;
         this.openedAt = openedAt;
+        this.lastByteMillis.set(openedAt.toEpochMilli());
+    }
+
+    /** The identity the session was opened with: what every re-decision is asked about. */
+    public Caller caller() {
+        return caller;
+    }
+
+    /** Called for every frame carried; cheap. */
+    void touch() {
+        lastByteMillis.set(System.currentTimeMillis());
+    }
+
+    public Instant lastByteAt() {
+        return Instant.ofEpochMilli(lastByteMillis.get());
     }
 
     public UUID id() {
@@ -30,11 +46,11 @@ public final class LiveSession {
     }
 
     public String userId() {
-        return userId;
+        return caller.subject();
     }
 
     public String username() {
-        return username;
+        return caller.name();
     }
 
     public String app() {

@@ -36,6 +36,7 @@ public final class Splice {
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
     private final Runnable onClose;
+    private final Runnable activity;
 
     /** One call and the event-loop context it belongs to. */
     record Side<T>(ServerCallStreamObserver<T> call, Context context) {
@@ -78,12 +79,13 @@ public final class Splice {
         }
     }
 
-    Splice(Side<TunnelResponse> user, Side<DataResponse> connector, Runnable onClose) {
+    Splice(Side<TunnelResponse> user, Side<DataResponse> connector, Runnable onClose, Runnable activity) {
         this.user = user;
         this.connector = connector;
         this.up = new Direction(user, connector);
         this.down = new Direction(connector, user);
         this.onClose = onClose;
+        this.activity = activity;
     }
 
     /** Starts the flow in both directions. */
@@ -151,6 +153,7 @@ public final class Splice {
     }
 
     private <T> void forward(Direction direction, Side<T> to, T message) {
+        activity.run();
         direction.inFlight.incrementAndGet();
         direction.paused.set(true);
         to.run(() -> {

@@ -96,7 +96,7 @@ public class TunnelBroker {
         }
         LiveSession session = p.session();
         Splice[] holder = new Splice[1];
-        Splice splice = new Splice(p.user().side(), data.side(), () -> session.remove(holder[0]));
+        Splice splice = new Splice(p.user().side(), data.side(), () -> session.remove(holder[0]), session::touch);
         holder[0] = splice;
         session.add(splice);
         p.user().spliced(splice);

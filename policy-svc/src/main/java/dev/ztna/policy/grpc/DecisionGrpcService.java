@@ -4,13 +4,18 @@ import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
 import dev.ztna.policy.service.CompiledPolicy;
+import com.google.protobuf.Timestamp;
+import dev.ztna.policy.service.PolicyChanges;
 import dev.ztna.policy.service.PolicyEvaluator;
+import dev.ztna.proto.policy.v1.WatchPolicyChangesRequest;
+import dev.ztna.proto.policy.v1.WatchPolicyChangesResponse;
 import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.DecisionService;
 import dev.ztna.proto.policy.v1.Effect;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import java.util.Set;
@@ -21,9 +26,20 @@ public class DecisionGrpcService implements DecisionService {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private final PolicyEvaluator evaluator;
+    private final PolicyChanges changes;
 
-    public DecisionGrpcService(PolicyEvaluator evaluator) {
+    public DecisionGrpcService(PolicyEvaluator evaluator, PolicyChanges changes) {
         this.evaluator = evaluator;
+        this.changes = changes;
+    }
+
+    @Override
+    public Multi<WatchPolicyChangesResponse> watchPolicyChanges(WatchPolicyChangesRequest request) {
+        CallerContext.requireRole("broker");
+        return changes.watch().map(c -> WatchPolicyChangesResponse.newBuilder()
+                .setPolicyVersion(c.version())
+                .setChangeTime(Timestamp.newBuilder().setSeconds(c.at().getEpochSecond()).setNanos(c.at().getNano()))
+                .build());
     }
 
     @Override

@@ -34,12 +34,15 @@ public class PolicyStore {
     private final PolicyVersionRepository repository;
     private final AuditOutbox audit;
     private final PolicyConfig config;
+    private final PolicyChanges changes;
     private volatile CompiledPolicy live = new CompiledPolicy(0, List.of());
 
-    public PolicyStore(PolicyVersionRepository repository, AuditOutbox audit, PolicyConfig config) {
+    public PolicyStore(PolicyVersionRepository repository, AuditOutbox audit, PolicyConfig config,
+                       PolicyChanges changes) {
         this.repository = repository;
         this.audit = audit;
         this.config = config;
+        this.changes = changes;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -81,6 +84,7 @@ public class PolicyStore {
         audit.record("policy.change", author, Outcome.OUTCOME_SUCCESS, "policy version " + next + " stored",
                 Map.of("policy_version", Long.toString(next), "rules", Integer.toString(compiled.ruleCount())));
         live = compiled;
+        changes.publish(next);
         return next;
     }
 
@@ -89,6 +93,7 @@ public class PolicyStore {
     void reload() {
         latest().filter(v -> v.version != live.version()).ifPresent(v -> {
             live = PolicyCompiler.compile(v.document, PolicyCompiler.Format.valueOf(v.format.toUpperCase()), v.version);
+            changes.publish(v.version);
             LOG.infof("policy version %d is live", v.version);
         });
     }
