@@ -32,6 +32,9 @@ final class LoginCommand implements Callable<Integer> {
     @Option(names = "--totp", description = "The 6-digit code from your authenticator app (asked for when omitted)")
     String totp;
 
+    @Option(names = "--recovery-code", description = "One of your single-use recovery codes, instead of a TOTP code")
+    String recoveryCode;
+
     @Override
     public Integer call() throws Exception {
         Console console = System.console();
@@ -42,9 +45,14 @@ final class LoginCommand implements Callable<Integer> {
             AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(30, TimeUnit.SECONDS);
             LoginResponse challenge = auth.login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build());
-            String code = totp != null ? totp : console != null ? console.readLine("TOTP code: ") : readLine(stdin, "TOTP code");
-            VerifyMfaResponse tokens = auth.verifyMfa(VerifyMfaRequest.newBuilder()
-                    .setChallengeId(challenge.getChallengeId()).setTotpCode(code.trim()).build());
+            VerifyMfaRequest.Builder mfa = VerifyMfaRequest.newBuilder().setChallengeId(challenge.getChallengeId());
+            if (recoveryCode != null) {
+                mfa.setRecoveryCode(recoveryCode.trim());
+            } else {
+                String code = totp != null ? totp : console != null ? console.readLine("TOTP code: ") : readLine(stdin, "TOTP code");
+                mfa.setTotpCode(code.trim());
+            }
+            VerifyMfaResponse tokens = auth.verifyMfa(mfa.build());
             endpoints.saveToken(tokens.getAccessToken());
             System.out.println("Logged in as " + username + " until "
                     + Instant.ofEpochSecond(tokens.getExpireTime().getSeconds()) + ".");

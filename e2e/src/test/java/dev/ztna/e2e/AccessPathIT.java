@@ -136,6 +136,18 @@ class AccessPathIT {
         tokens.put("alice", Files.readString(config.resolve("token")).trim());
         awaitAppVisible("alice", "echo");
 
+        Process codes = cli(config, "recovery-codes");
+        assertTrue(codes.waitFor(60, TimeUnit.SECONDS));
+        List<String> recovery = output(codes).lines().filter(l -> l.matches("[a-z2-7]{5}-[a-z2-7]{5}")).toList();
+        assertEquals(10, recovery.size());
+        Process relogin = cli(config, "login", "alice", "--recovery-code", recovery.get(0));
+        try (OutputStream in = relogin.getOutputStream()) {
+            in.write((suite.user("alice").password() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(relogin.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, relogin.exitValue(), output(relogin));
+        tokens.put("alice", Files.readString(config.resolve("token")).trim());
+
         Process apps = cli(config, "apps");
         assertTrue(apps.waitFor(60, TimeUnit.SECONDS));
         assertEquals("echo", output(apps).trim());

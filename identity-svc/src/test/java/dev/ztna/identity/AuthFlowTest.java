@@ -185,6 +185,47 @@ class AuthFlowTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, again.getStatus().getCode());
     }
 
+    @Test
+    void recoveryCodesWorkOnceEach() throws Exception {
+        String secret = "ONSWG4TFORZWK3DJNZTXKYLPNZXG64TN";
+        String token = auth.verifyMfa(mfa(auth.login(login("erin", "TEST-ONLY-erin-password")).getChallengeId(),
+                Totp.code(secret, Instant.now()))).getAccessToken();
+        var mfa = dev.ztna.proto.identity.v1.MfaServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcTestChannels.bearer(token));
+        List<String> codes = mfa.generateRecoveryCodes(dev.ztna.proto.identity.v1.GenerateRecoveryCodesRequest.getDefaultInstance())
+                .getCodesList();
+        assertEquals(10, codes.size());
+        assertEquals(10, new java.util.HashSet<>(codes).size());
+
+        VerifyMfaResponse recovered = auth.verifyMfa(recovery(auth.login(login("erin", "TEST-ONLY-erin-password")).getChallengeId(),
+                codes.get(0).toUpperCase()));
+        String jwks = RestAssured.get("/.well-known/jwks.json").then().extract().asString();
+        JwtClaims claims = new JwtConsumerBuilder().setSkipDefaultAudienceValidation()
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
+                .build().processToClaims(recovered.getAccessToken());
+        assertEquals(List.of("pwd", "recovery"), claims.getStringListClaimValue("amr"));
+
+        StatusRuntimeException reused = assertThrows(StatusRuntimeException.class, () -> auth.verifyMfa(recovery(
+                auth.login(login("erin", "TEST-ONLY-erin-password")).getChallengeId(), codes.get(0))));
+        assertEquals("MFA_CODE_INVALID", GrpcTestChannels.reason(reused));
+        auth.verifyMfa(recovery(auth.login(login("erin", "TEST-ONLY-erin-password")).getChallengeId(), codes.get(1)));
+
+        assertInvalid("recovery_code", () -> auth.verifyMfa(recovery("abc", "not-a-code")));
+        assertInvalid("recovery_code", () -> auth.verifyMfa(mfa("abc", "123456").toBuilder().setRecoveryCode(codes.get(2)).build()));
+        assertInvalid("totp_code", () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").build()));
+
+        String service = RestAssured.given().formParam("grant_type", "client_credentials").formParam("client_id", "broker-svc")
+                .formParam("client_secret", "TEST-ONLY-broker-secret-0123456789abcdef").post("/oauth2/token")
+                .then().extract().path("access_token");
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> dev.ztna.proto.identity.v1.MfaServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcTestChannels.bearer(service))
+                        .generateRecoveryCodes(dev.ztna.proto.identity.v1.GenerateRecoveryCodesRequest.getDefaultInstance()))
+                .getStatus().getCode());
+    }
+
+    static VerifyMfaRequest recovery(String challengeId, String code) {
+        return VerifyMfaRequest.newBuilder().setChallengeId(challengeId).setRecoveryCode(code).build();
+    }
+
     static void assertInvalid(String field, Runnable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());

@@ -38,6 +38,7 @@ public class AuthGrpcService implements AuthService {
             return Uni.createFrom().item(LoginResponse.newBuilder()
                     .setChallengeId(challenge.id())
                     .addMethods(MfaMethod.MFA_METHOD_TOTP)
+                    .addMethods(MfaMethod.MFA_METHOD_RECOVERY_CODE)
                     .setExpireTime(timestamp(challenge.expiresAt()))
                     .build());
         } catch (AuthenticationFailure e) {
@@ -51,9 +52,16 @@ public class AuthGrpcService implements AuthService {
     @Blocking
     public Uni<VerifyMfaResponse> verifyMfa(VerifyMfaRequest request) {
         String challengeId = Inputs.challengeId(request.getChallengeId());
-        String code = Inputs.totpCode(request.getTotpCode());
+        boolean totp = !request.getTotpCode().isEmpty();
+        boolean recovery = !request.getRecoveryCode().isEmpty();
+        if (totp == recovery) {
+            throw totp ? Errors.invalidArgument("recovery_code", "send either totp_code or recovery_code, not both")
+                    : Errors.invalidArgument("totp_code", "one of totp_code or recovery_code is required");
+        }
+        String code = totp ? Inputs.totpCode(request.getTotpCode()) : null;
+        String recoveryCode = recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null;
         try {
-            TokenIssuer.Issued token = authenticator.verifyTotp(challengeId, code, SourceAddress.current());
+            TokenIssuer.Issued token = authenticator.verifyMfa(challengeId, code, recoveryCode, SourceAddress.current());
             return Uni.createFrom().item(VerifyMfaResponse.newBuilder()
                     .setAccessToken(token.token())
                     .setTokenType("Bearer")

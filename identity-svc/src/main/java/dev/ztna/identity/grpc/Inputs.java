@@ -62,6 +62,14 @@ final class Inputs {
         return value;
     }
 
+    static String recoveryCode(String value) {
+        String normalized = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!dev.ztna.identity.service.RecoveryCodes.FORMAT.matcher(normalized).matches()) {
+            throw Errors.invalidArgument("recovery_code", "must look like xxxxx-xxxxx");
+        }
+        return normalized;
+    }
+
     static String group(String value) {
         if (value.isEmpty() || value.length() > MAX_USERNAME || !USERNAME.matcher(value).matches()) {
             throw Errors.invalidArgument("groups", "each group must be 1..128 characters of letters, digits and . _ @ -");

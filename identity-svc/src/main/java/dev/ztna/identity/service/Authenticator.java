@@ -37,6 +37,7 @@ public class Authenticator {
     private final AuditOutbox audit;
     private final IdentityConfig config;
     private final LoginThrottle throttle;
+    private final RecoveryCodes recoveryCodes;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
@@ -44,7 +45,7 @@ public class Authenticator {
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
                          SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
-                         LoginThrottle throttle) {
+                         LoginThrottle throttle, RecoveryCodes recoveryCodes) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -53,6 +54,7 @@ public class Authenticator {
         this.audit = audit;
         this.config = config;
         this.throttle = throttle;
+        this.recoveryCodes = recoveryCodes;
     }
 
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
@@ -91,8 +93,9 @@ public class Authenticator {
         return new Challenge(id, challenge.expiresAt);
     }
 
+    /** Exactly one of {@code totpCode} and {@code recoveryCode} is non-null (checked by the adapter). */
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
-    public TokenIssuer.Issued verifyTotp(String challengeId, String code, String source) {
+    public TokenIssuer.Issued verifyMfa(String challengeId, String totpCode, String recoveryCode, String source) {
         Instant now = Instant.now();
         MfaChallenge challenge = challenges.findById(sha256(challengeId));
         if (challenge == null || challenge.used || challenge.expiresAt.isBefore(now)
@@ -103,8 +106,11 @@ public class Authenticator {
         }
         UserAccount user = users.findById(challenge.userId);
         throttle.check(user.username, source);
+        if (recoveryCode != null) {
+            return recover(challenge, user, recoveryCode, source, now);
+        }
         String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
-        OptionalLong step = Totp.match(secret, code, now, user.lastTotpStep);
+        OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
         if (step.isEmpty()) {
             challenge.attempts++;
             audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or reused TOTP code",
@@ -120,6 +126,27 @@ public class Authenticator {
                 List.of("pwd", "otp"), now, sessionId);
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
                 .setSessionId(sessionId).putAttributes("source_address", source).build());
+        return token;
+    }
+
+    private TokenIssuer.Issued recover(MfaChallenge challenge, UserAccount user, String code, String source, Instant now) {
+        if (!recoveryCodes.consume(user.id, code)) {
+            challenge.attempts++;
+            audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or used recovery code",
+                    Map.of("source_address", source, "method", "recovery_code"));
+            throttle.failure(user.username, source);
+            throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
+        }
+        challenge.used = true;
+        throttle.success(user.username);
+        String sessionId = UUID.randomUUID().toString();
+        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
+                List.of("pwd", "recovery"), now, sessionId);
+        audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "recovery code accepted, token issued")
+                .setSessionId(sessionId)
+                .putAllAttributes(Map.of("source_address", source, "method", "recovery_code",
+                        "recovery_codes_left", Long.toString(recoveryCodes.remaining(user.id))))
+                .build());
         return token;
     }
 
