@@ -132,6 +132,24 @@ class AuditLogTest {
                 .then().statusCode(400).body("field", equalTo("limit"));
     }
 
+    @Test
+    void freeTextOutcomeAndTimeFiltersFindTheRightEvents() {
+        AuditEvent odd = event("session.open", "frank").toBuilder().setReason("Suspicious LATERAL movement blocked")
+                .setOutcome(Outcome.OUTCOME_FAILURE).build();
+        ingest.append(AppendRequest.newBuilder().addEvents(odd).addEvents(event("session.open", "frank")).build());
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?q=lateral")
+                .then().statusCode(200).body("events.size()", equalTo(1)).body("events[0].id", equalTo(odd.getId()));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?actor=frank&outcome=failure")
+                .then().body("events.size()", equalTo(1));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?actor=frank&from=2000-01-01T00:00:00Z&to=2001-01-01T00:00:00Z")
+                .then().body("events.size()", equalTo(0));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?q=100%25")
+                .then().statusCode(200).body("events.size()", equalTo(0));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?outcome=maybe").then().statusCode(400).body("field", equalTo("outcome"));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?from=monday").then().statusCode(400).body("field", equalTo("from"));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/events?q=" + "x".repeat(201)).then().statusCode(400).body("field", equalTo("q"));
+    }
+
     void assertInvalid(String field, AppendRequest request) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ingest.append(request));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

@@ -151,6 +151,14 @@ class AccessPathIT {
         Process apps = cli(config, "apps");
         assertTrue(apps.waitFor(60, TimeUnit.SECONDS));
         assertEquals("echo", output(apps).trim());
+        Process appsJson = cli(config, "apps", "--output", "json");
+        assertTrue(appsJson.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("{\"apps\":[\"echo\"]}", output(appsJson).trim());
+        Process status = cli(config, "status", "--output", "json");
+        assertTrue(status.waitFor(60, TimeUnit.SECONDS));
+        JsonNode me = new ObjectMapper().readTree(output(status));
+        assertEquals("alice", me.path("user").asText());
+        assertTrue(me.path("logged_in").asBoolean());
 
         int localPort = Suite.free();
         Process connect = cli(config, "connect", "echo", "--local-port", Integer.toString(localPort));
@@ -297,6 +305,13 @@ class AccessPathIT {
             assertFalse(receipt.path("attributes").path(field).asText().isEmpty(), field);
         }
         connect.destroy();
+
+        Process logout = cli(aliceConfig, "logout");
+        assertTrue(logout.waitFor(60, TimeUnit.SECONDS));
+        Process afterLogout = cli(aliceConfig, "apps");
+        assertTrue(afterLogout.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, afterLogout.exitValue());
+        assertTrue(output(afterLogout).contains("not logged in"));
     }
 
     // ---- helpers

@@ -26,13 +26,18 @@ public class AuditResource {
         this.log = log;
     }
 
-    /** Events in log order; filter by exact type, actor or app; page with {@code after} (a seq). */
+    /**
+     * Events in log order; filter by exact type, actor, app, outcome (success|failure), a time range
+     * ({@code from}/{@code to}, ISO-8601) and free text ({@code q}); page with {@code after} = the {@code next_after}
+     * of the previous page.
+     */
     @GET
     @Path("/events")
     @Produces(MediaType.APPLICATION_JSON)
     public Response events(@QueryParam("after") String after, @QueryParam("limit") String limit,
                            @QueryParam("type") String type, @QueryParam("actor") String actor,
-                           @QueryParam("app") String app) {
+                           @QueryParam("app") String app, @QueryParam("outcome") String outcome,
+                           @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("q") String q) {
         long afterSeq;
         int max;
         try {
@@ -51,7 +56,25 @@ public class AuditResource {
         if (max < 1 || max > MAX_LIMIT) {
             return Problems.of(400, "invalid-parameter", "limit must be 1.." + MAX_LIMIT, "limit");
         }
-        List<AuditLog.Found> events = log.search(afterSeq, max, type, actor, app);
+        if (outcome != null && !outcome.equals("success") && !outcome.equals("failure")) {
+            return Problems.of(400, "invalid-parameter", "outcome must be success or failure", "outcome");
+        }
+        java.time.Instant start;
+        java.time.Instant end;
+        try {
+            start = from == null ? null : java.time.Instant.parse(from);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Problems.of(400, "invalid-parameter", "from must be an ISO-8601 instant", "from");
+        }
+        try {
+            end = to == null ? null : java.time.Instant.parse(to);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Problems.of(400, "invalid-parameter", "to must be an ISO-8601 instant", "to");
+        }
+        if (q != null && (q.isBlank() || q.length() > 200)) {
+            return Problems.of(400, "invalid-parameter", "q must be 1..200 characters", "q");
+        }
+        List<AuditLog.Found> events = log.search(afterSeq, max, type, actor, app, outcome, start, end, q);
         StringBuilder json = new StringBuilder("{\"events\":[");
         JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace()
                 .preservingProtoFieldNames();

@@ -130,6 +130,15 @@ public class AuditLog {
     }
 
     public List<Found> search(long afterSeq, int limit, String type, String actor, String app) {
+        return search(afterSeq, limit, type, actor, app, null, null, null, null);
+    }
+
+    /**
+     * Search in log order after {@code afterSeq}: exact type/actor/app/outcome, a time range, and free text
+     * ({@code text}, case-insensitive, in type, actor, app, reason and session id).
+     */
+    public List<Found> search(long afterSeq, int limit, String type, String actor, String app, String outcome,
+                              Instant from, Instant to, String text) {
         List<Found> result = new ArrayList<>();
         QuarkusTransaction.requiringNew().run(() -> {
             StringBuilder query = new StringBuilder("seq > :after");
@@ -146,6 +155,24 @@ public class AuditLog {
             if (app != null) {
                 query.append(" and app = :app");
                 params.put("app", app);
+            }
+            if (outcome != null) {
+                query.append(" and outcome = :outcome");
+                params.put("outcome", outcome);
+            }
+            if (from != null) {
+                query.append(" and eventTime >= :from");
+                params.put("from", from);
+            }
+            if (to != null) {
+                query.append(" and eventTime < :to");
+                params.put("to", to);
+            }
+            if (text != null) {
+                query.append(" and (lower(type) like :text or lower(actor) like :text or lower(app) like :text"
+                        + " or lower(reason) like :text or lower(sessionId) like :text)");
+                params.put("text", "%" + text.toLowerCase(java.util.Locale.ROOT)
+                        .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
             }
             for (AuditEntry entry : repository.find(query + " order by seq", params).page(0, limit).list()) {
                 result.add(new Found(entry.seq, parse(entry.payload)));
