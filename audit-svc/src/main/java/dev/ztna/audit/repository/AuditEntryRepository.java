@@ -19,6 +19,41 @@ public class AuditEntryRepository implements PanacheRepositoryBase<AuditEntry, L
         getEntityManager().createNativeQuery("SELECT pg_advisory_xact_lock(8084)").getSingleResult();
     }
 
+    /**
+     * One JDBC batch for the whole Append: entries are written once and never updated, so they need none of the
+     * persistence context's bookkeeping.
+     */
+    public void insertAll(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        getEntityManager().unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_log (seq, event_id, "
+                    + "event_time, received_at, type, service, actor, app, outcome, reason, session_id, payload, prev_hash, "
+                    + "entry_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEntry e : entries) {
+                    insert.setLong(1, e.seq);
+                    insert.setObject(2, e.eventId);
+                    insert.setObject(3, e.eventTime.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setObject(4, e.receivedAt.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setString(5, e.type);
+                    insert.setString(6, e.service);
+                    insert.setString(7, e.actor);
+                    insert.setString(8, e.app);
+                    insert.setString(9, e.outcome);
+                    insert.setString(10, e.reason);
+                    insert.setString(11, e.sessionId);
+                    insert.setBytes(12, e.payload);
+                    insert.setBytes(13, e.prevHash);
+                    insert.setBytes(14, e.entryHash);
+                    insert.setBytes(15, e.leafHash);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
     public Optional<AuditEntry> tip() {
         return find("order by seq desc").firstResultOptional();
     }

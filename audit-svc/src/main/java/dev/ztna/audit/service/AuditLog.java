@@ -58,8 +58,8 @@ public class AuditLog {
         AuditEntry tip = repository.tip().orElse(null);
         long seq = tip == null ? 0 : tip.seq;
         byte[] prev = tip == null ? ChainHasher.GENESIS : tip.entryHash;
-        int appended = 0;
         Instant now = Instant.now();
+        List<AuditEntry> fresh = new ArrayList<>();
         for (Map.Entry<UUID, AuditEvent> e : unique.entrySet()) {
             if (stored.contains(e.getKey())) {
                 continue;
@@ -72,10 +72,11 @@ public class AuditLog {
             entry.prevHash = prev;
             entry.entryHash = ChainHasher.link(prev, entry.seq, entry.payload);
             entry.leafHash = MerkleTree.leafHash(entry.payload);
-            repository.persist(entry);
+            fresh.add(entry);
             prev = entry.entryHash;
-            appended++;
         }
+        repository.insertAll(fresh);
+        int appended = fresh.size();
         return new AppendResult(appended, events.size() - appended);
     }
 
