@@ -15,7 +15,7 @@ public final class CompiledPolicy {
     public static final String ANY = "*";
 
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
-                       Set<String> apps) {
+                       Set<String> apps, TimeCondition when) {
 
         boolean matches(Subject subject) {
             return users.contains(subject.username()) || users.contains(ANY)
@@ -66,10 +66,21 @@ public final class CompiledPolicy {
     }
 
     public Decision decide(Subject subject, String app) {
+        return decide(subject, app, java.time.Instant.now());
+    }
+
+    public Decision decide(Subject subject, String app, java.time.Instant now) {
         Rule allow = null;
+        Rule outsideTime = null;
         for (List<Rule> candidates : List.of(byApp.getOrDefault(app, List.of()), anyApp)) {
             for (Rule rule : candidates) {
                 if (!rule.matches(subject)) {
+                    continue;
+                }
+                if (!rule.when().holds(now)) {
+                    if (rule.allow() && outsideTime == null) {
+                        outsideTime = rule;
+                    }
                     continue;
                 }
                 if (!rule.allow()) {
@@ -82,6 +93,10 @@ public final class CompiledPolicy {
         }
         if (allow != null) {
             return new Decision(true, allow.id(), "allowed by rule " + allow.id(), version);
+        }
+        if (outsideTime != null) {
+            return new Decision(false, "", "default deny: rule " + outsideTime.id() + " allows this only "
+                    + outsideTime.when().describe(), version);
         }
         return new Decision(false, "", "default deny: no rule allows this subject to reach this app", version);
     }

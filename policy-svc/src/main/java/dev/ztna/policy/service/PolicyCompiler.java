@@ -112,15 +112,86 @@ public final class PolicyCompiler {
             } else {
                 names(where, "what.apps", rule.what().apps(), errors);
             }
+            TimeCondition when = when(where, rule.when(), errors);
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
-                        set(who.roles()), set(rule.what().apps())));
+                        set(who.roles()), set(rule.what().apps()), when));
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidPolicyException(errors);
         }
         return new CompiledPolicy(version, rules);
+    }
+
+    private static final java.util.Map<String, java.time.DayOfWeek> DAYS = java.util.Map.of(
+            "mon", java.time.DayOfWeek.MONDAY, "tue", java.time.DayOfWeek.TUESDAY, "wed", java.time.DayOfWeek.WEDNESDAY,
+            "thu", java.time.DayOfWeek.THURSDAY, "fri", java.time.DayOfWeek.FRIDAY, "sat", java.time.DayOfWeek.SATURDAY,
+            "sun", java.time.DayOfWeek.SUNDAY);
+
+    private static TimeCondition when(String where, PolicyDocument.When when, List<PolicyError> errors) {
+        if (when == null) {
+            return TimeCondition.ALWAYS;
+        }
+        java.util.EnumSet<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+        if (when.days() == null) {
+            days = java.util.EnumSet.allOf(java.time.DayOfWeek.class);
+        } else if (when.days().isEmpty()) {
+            errors.add(new PolicyError(where, "when.days", "must name at least one day (mon..sun), or be left out"));
+        } else {
+            for (String d : when.days()) {
+                java.time.DayOfWeek day = d == null ? null : DAYS.get(d.toLowerCase(java.util.Locale.ROOT));
+                if (day == null) {
+                    errors.add(new PolicyError(where, "when.days", "'" + d + "' is not one of mon, tue, wed, thu, fri, sat, sun"));
+                } else {
+                    days.add(day);
+                }
+            }
+        }
+        java.time.LocalTime from = time(where, "when.from", when.from(), errors);
+        java.time.LocalTime to = time(where, "when.to", when.to(), errors);
+        if ((when.from() == null) != (when.to() == null)) {
+            errors.add(new PolicyError(where, when.from() == null ? "when.from" : "when.to", "from and to go together"));
+        } else if (from != null && to != null && from.equals(to)) {
+            errors.add(new PolicyError(where, "when.to", "must differ from when.from (leave both out for all day)"));
+        }
+        java.time.ZoneId zone = java.time.ZoneId.of("UTC");
+        if (when.timezone() != null) {
+            try {
+                zone = java.time.ZoneId.of(when.timezone());
+            } catch (java.time.DateTimeException e) {
+                errors.add(new PolicyError(where, "when.timezone", "'" + when.timezone() + "' is not a time zone (e.g. Europe/Berlin)"));
+            }
+        }
+        java.time.Instant validFrom = instant(where, "when.valid_from", when.validFrom(), errors);
+        java.time.Instant validUntil = instant(where, "when.valid_until", when.validUntil(), errors);
+        if (validFrom != null && validUntil != null && !validFrom.isBefore(validUntil)) {
+            errors.add(new PolicyError(where, "when.valid_until", "must be after when.valid_from"));
+        }
+        return new TimeCondition(days, from, to, zone, validFrom, validUntil);
+    }
+
+    private static java.time.LocalTime time(String where, String field, String value, List<PolicyError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+            errors.add(new PolicyError(where, field, "'" + value + "' must be HH:MM (00:00..23:59)"));
+            return null;
+        }
+        return java.time.LocalTime.parse(value);
+    }
+
+    private static java.time.Instant instant(String where, String field, String value, List<PolicyError> errors) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(new PolicyError(where, field, "'" + value + "' must be an ISO-8601 date-time with offset, e.g. 2026-12-24T18:00:00+01:00"));
+            return null;
+        }
     }
 
     private static void names(String where, String field, List<String> values, List<PolicyError> errors) {

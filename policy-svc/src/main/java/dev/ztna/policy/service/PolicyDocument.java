@@ -6,14 +6,24 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /** The policy file as written (schema ztna.dev/v1). Validated by {@link PolicyCompiler}, never trusted as parsed. */
-@RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class, PolicyDocument.What.class})
+@RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class,
+        PolicyDocument.What.class, PolicyDocument.When.class})
 public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules) {
 
-    public record Rule(String id, String effect, String description, Who who, What what) {
+    public record Rule(String id, String effect, String description, Who who, What what, When when) {
     }
 
     /** Who the rule is about; a subject matches when any listed user, group or role matches. */
     public record Who(List<String> users, List<String> groups, List<String> roles) {
+    }
+
+    /**
+     * When the rule applies: weekdays (mon..sun) and a daily window [from, to) in a time zone — a window whose end is
+     * before its start runs across midnight, and the weekday is the one the window started on — and validity dates
+     * (inclusive from, exclusive until) for temporary or just-in-time access. Every part is optional.
+     */
+    public record When(List<String> days, String from, String to, String timezone,
+                       @JsonProperty("valid_from") String validFrom, @JsonProperty("valid_until") String validUntil) {
     }
 
     /** What the rule is about: application names. */
