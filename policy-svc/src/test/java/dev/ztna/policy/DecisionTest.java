@@ -91,6 +91,8 @@ class DecisionTest {
         assertInvalid("subject.username", () -> decisions.decide(request("", "echo")));
         assertInvalid("app", () -> decisions.decide(request("alice", "")));
         assertInvalid("app", () -> decisions.decide(request("alice", "x".repeat(129))));
+        assertInvalid("context.source_address", () -> decisions.decide(request("alice", "echo").toBuilder()
+                .setContext(dev.ztna.proto.policy.v1.DecisionContext.newBuilder().setSourceAddress("evil.example")).build()));
     }
 
     @Test

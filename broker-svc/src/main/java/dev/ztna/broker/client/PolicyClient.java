@@ -3,6 +3,8 @@ package dev.ztna.broker.client;
 import dev.ztna.broker.config.BrokerConfig;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.error.Errors;
+import dev.ztna.common.grpc.SourceAddress;
+import dev.ztna.proto.policy.v1.DecisionContext;
 import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.DecisionServiceGrpc;
@@ -27,12 +29,30 @@ public class PolicyClient {
         this.config = config;
     }
 
+    private static DecisionContext context(Caller caller, String source) {
+        DecisionContext.Builder context = DecisionContext.newBuilder().addAllAmr(caller.amr());
+        if (!source.isEmpty()) {
+            context.setSourceAddress(source);
+        }
+        if (caller.authTime() != null) {
+            context.setAuthTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(caller.authTime().getEpochSecond()));
+        }
+        return context.build();
+    }
+
+    /** Decides for the caller of the current gRPC call, from the address that call came from. */
     public DecideResponse decide(Caller caller, String app, String requestId) {
+        return decide(caller, app, requestId, SourceAddress.current());
+    }
+
+    /** Decides with an explicit source address (re-verification runs outside the user's call). */
+    public DecideResponse decide(Caller caller, String app, String requestId, String source) {
         DecideRequest request = DecideRequest.newBuilder()
                 .setSubject(Subject.newBuilder().setUserId(caller.subject()).setUsername(caller.name())
                         .addAllGroups(caller.groups()).addAllRoles(caller.roles()))
                 .setApp(app)
                 .setRequestId(requestId)
+                .setContext(context(caller, source))
                 .build();
         try {
             return policy.withDeadlineAfter(config.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS).decide(request);

@@ -9,6 +9,7 @@ import dev.ztna.broker.tunnel.TunnelBroker;
 import dev.ztna.common.audit.AuditOutbox;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.error.Errors;
+import dev.ztna.common.grpc.SourceAddress;
 import dev.ztna.proto.audit.v1.Outcome;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.Effect;
@@ -73,7 +74,8 @@ public class SessionManager implements TunnelBroker.SessionLookup {
      */
     @Transactional
     public LiveSession open(Caller caller, String app, String requestId) {
-        DecideResponse decision = policy.decide(caller, app, requestId);
+        String source = SourceAddress.current();
+        DecideResponse decision = policy.decide(caller, app, requestId, source);
         boolean online = connectors.isOnline(app);
         if (decision.getEffect() != Effect.EFFECT_ALLOW || !online) {
             throw Errors.notFound("APP_NOT_FOUND", "app not found");
@@ -93,7 +95,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
                 .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
                         "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId))
                 .build());
-        LiveSession liveSession = new LiveSession(session.id, caller, app, now);
+        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now);
         live.put(session.id, liveSession);
         return liveSession;
     }
@@ -121,7 +123,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         for (LiveSession session : List.copyOf(live.values())) {
             DecideResponse decision;
             try {
-                decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID());
+                decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID(), session.source());
             } catch (io.grpc.StatusRuntimeException e) {
                 LOG.warnf("could not re-verify session %s (%s); it keeps running until the next re-verification",
                         session.id(), e.getStatus().getCode());

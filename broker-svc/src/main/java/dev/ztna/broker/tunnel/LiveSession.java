@@ -14,14 +14,16 @@ public final class LiveSession {
 
     private final UUID id;
     private final Caller caller;
+    private final String source;
     private final String app;
     private final Instant openedAt;
     private final AtomicLong lastByteMillis = new AtomicLong();
     private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
 
-    public LiveSession(UUID id, Caller caller, String app, Instant openedAt) {
+    public LiveSession(UUID id, Caller caller, String source, String app, Instant openedAt) {
         this.id = id;
         this.caller = caller;
+        this.source = source;
         this.app = app;
         this.openedAt = openedAt;
         this.lastByteMillis.set(openedAt.toEpochMilli());
@@ -30,6 +32,11 @@ public final class LiveSession {
     /** The identity the session was opened with: what every re-decision is asked about. */
     public Caller caller() {
         return caller;
+    }
+
+    /** The client address the session was opened from (re-decisions are asked about it too). */
+    public String source() {
+        return source;
     }
 
     /** Called for every frame carried; cheap. */

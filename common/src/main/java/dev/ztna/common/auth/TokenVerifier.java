@@ -52,9 +52,11 @@ public class TokenVerifier {
             boolean service = claims.hasClaim("client_id");
             String name = service ? claims.getStringClaimValue("client_id")
                     : claims.getStringClaimValue("preferred_username");
+            Object authTime = claims.getClaimValue("auth_time");
             return new Caller(claims.getSubject(), name == null ? claims.getSubject() : name,
                     stringSet(claims, "groups"), stringSet(claims, "roles"),
-                    claims.getClaimValueAsString("sid"), service);
+                    claims.getClaimValueAsString("sid"), service, stringSet(claims, "amr"),
+                    authTime instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue()) : null);
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
             throw new InvalidTokenException();
         }

@@ -59,8 +59,19 @@ public class DecisionGrpcService implements DecisionService {
         if (request.getRequestId().length() > 128) {
             throw Errors.invalidArgument("request_id", "must be at most 128 characters");
         }
+        java.net.InetAddress source = null;
+        String address = request.getContext().getSourceAddress();
+        if (!address.isEmpty()) {
+            source = dev.ztna.policy.service.Cidr.literal(address);
+            if (source == null) {
+                throw Errors.invalidArgument("context.source_address", "must be an IPv4 or IPv6 address");
+            }
+        }
+        java.time.Instant authTime = request.getContext().hasAuthTime()
+                ? java.time.Instant.ofEpochSecond(request.getContext().getAuthTime().getSeconds()) : null;
         CompiledPolicy.Subject subject = new CompiledPolicy.Subject(username,
-                Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()));
+                Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
+                source, Set.copyOf(request.getContext().getAmrList()), authTime);
         CompiledPolicy.Decision decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name());
         return Uni.createFrom().item(DecideResponse.newBuilder()
                 .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)

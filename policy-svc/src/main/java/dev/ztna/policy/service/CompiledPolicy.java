@@ -15,7 +15,20 @@ public final class CompiledPolicy {
     public static final String ANY = "*";
 
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
-                       Set<String> apps, TimeCondition when) {
+                       Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
+                       java.time.Duration maxAuthAge) {
+
+        /** The where/how conditions; a missing fact (no address, no auth time) never satisfies one. */
+        boolean contextHolds(Subject subject, java.time.Instant now) {
+            if (!cidrs.isEmpty() && (subject.source() == null || cidrs.stream().noneMatch(c -> c.contains(subject.source())))) {
+                return false;
+            }
+            if (!mfa.isEmpty() && !intersects(mfa, subject.amr())) {
+                return false;
+            }
+            return maxAuthAge == null
+                    || (subject.authTime() != null && !subject.authTime().plus(maxAuthAge).isBefore(now));
+        }
 
         boolean matches(Subject subject) {
             return users.contains(subject.username()) || users.contains(ANY)
@@ -32,7 +45,12 @@ public final class CompiledPolicy {
         }
     }
 
-    public record Subject(String username, Set<String> groups, Set<String> roles) {
+    public record Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
+                          Set<String> amr, java.time.Instant authTime) {
+
+        public Subject(String username, Set<String> groups, Set<String> roles) {
+            this(username, groups, roles, null, Set.of(), null);
+        }
     }
 
     public record Decision(boolean allowed, String ruleId, String reason, long version) {
@@ -77,7 +95,7 @@ public final class CompiledPolicy {
                 if (!rule.matches(subject)) {
                     continue;
                 }
-                if (!rule.when().holds(now)) {
+                if (!rule.when().holds(now) || !rule.contextHolds(subject, now)) {
                     if (rule.allow() && outsideTime == null) {
                         outsideTime = rule;
                     }

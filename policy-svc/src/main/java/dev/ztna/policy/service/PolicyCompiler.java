@@ -113,9 +113,44 @@ public final class PolicyCompiler {
                 names(where, "what.apps", rule.what().apps(), errors);
             }
             TimeCondition when = when(where, rule.when(), errors);
+            List<Cidr> cidrs = new ArrayList<>();
+            if (rule.where() != null) {
+                if (rule.where().cidrs() == null || rule.where().cidrs().isEmpty()) {
+                    errors.add(new PolicyError(where, "where.cidrs", "must list at least one CIDR block, or leave where out"));
+                } else {
+                    for (String c : rule.where().cidrs()) {
+                        try {
+                            cidrs.add(Cidr.parse(c == null ? "" : c));
+                        } catch (IllegalArgumentException e) {
+                            errors.add(new PolicyError(where, "where.cidrs", e.getMessage()));
+                        }
+                    }
+                }
+            }
+            java.time.Duration maxAuthAge = null;
+            Set<String> mfa = Set.of();
+            if (rule.how() != null) {
+                mfa = set(rule.how().mfa());
+                for (String m : mfa) {
+                    if (!m.matches("[a-z]{2,16}")) {
+                        errors.add(new PolicyError(where, "how.mfa", "'" + m + "' is not an amr value (e.g. otp, hwk, recovery)"));
+                    }
+                }
+                if (rule.how().maxAuthAge() != null) {
+                    try {
+                        maxAuthAge = java.time.Duration.parse(rule.how().maxAuthAge());
+                        if (maxAuthAge.isNegative() || maxAuthAge.isZero()) {
+                            errors.add(new PolicyError(where, "how.max_auth_age", "must be positive"));
+                        }
+                    } catch (java.time.format.DateTimeParseException e) {
+                        errors.add(new PolicyError(where, "how.max_auth_age", "'" + rule.how().maxAuthAge()
+                                + "' must be an ISO-8601 duration, e.g. PT8H"));
+                    }
+                }
+            }
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
-                        set(who.roles()), set(rule.what().apps()), when));
+                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge));
             }
         }
         if (!errors.isEmpty()) {

@@ -7,10 +7,11 @@ import java.util.List;
 
 /** The policy file as written (schema ztna.dev/v1). Validated by {@link PolicyCompiler}, never trusted as parsed. */
 @RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class,
-        PolicyDocument.What.class, PolicyDocument.When.class})
+        PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class})
 public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules) {
 
-    public record Rule(String id, String effect, String description, Who who, What what, When when) {
+    public record Rule(String id, String effect, String description, Who who, What what, When when, Where where,
+                       How how) {
     }
 
     /** Who the rule is about; a subject matches when any listed user, group or role matches. */
@@ -24,6 +25,17 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
      */
     public record When(List<String> days, String from, String to, String timezone,
                        @JsonProperty("valid_from") String validFrom, @JsonProperty("valid_until") String validUntil) {
+    }
+
+    /** Where from: the client address must fall in one of the CIDR blocks (IPv4 or IPv6). */
+    public record Where(List<String> cidrs) {
+    }
+
+    /**
+     * How the subject authenticated: at least one of the {@code mfa} methods (RFC 8176 amr values such as otp) and a
+     * login no older than {@code max_auth_age} (ISO-8601 duration, e.g. PT8H).
+     */
+    public record How(List<String> mfa, @JsonProperty("max_auth_age") String maxAuthAge) {
     }
 
     /** What the rule is about: application names. */
