@@ -130,10 +130,6 @@ public class AuditLog {
     public record Found(long seq, AuditEvent event) {
     }
 
-    public List<Found> search(long afterSeq, int limit, String type, String actor, String app) {
-        return search(afterSeq, limit, type, actor, app, null, null, null, null);
-    }
-
     /**
      * Search in log order after {@code afterSeq}: exact type/actor/app/outcome, a time range, and free text
      * ({@code text}, case-insensitive, in type, actor, app, reason and session id).

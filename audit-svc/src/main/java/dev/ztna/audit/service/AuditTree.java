@@ -102,11 +102,6 @@ public class AuditTree {
         return tree.consistencyProof(first, second);
     }
 
-    public synchronized byte[] root(long size) {
-        catchUp();
-        return tree.root(size);
-    }
-
     private void catchUp() {
         while (true) {
             long from = tree.size();

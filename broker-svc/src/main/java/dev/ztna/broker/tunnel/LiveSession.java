@@ -76,10 +76,6 @@ public final class LiveSession {
         tunnels.remove(splice);
     }
 
-    public int tunnelCount() {
-        return tunnels.size();
-    }
-
     /** Cuts every tunnel of the session. */
     public void cutAll(Status status) {
         tunnels.forEach(t -> t.cut(status));

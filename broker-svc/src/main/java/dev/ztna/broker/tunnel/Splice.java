@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Joins a user's Tunnel call and a connector's Data call, both server calls on this broker, with end-to-end flow
@@ -33,8 +32,6 @@ public final class Splice {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean userDone = new AtomicBoolean();
     private final AtomicBoolean appDone = new AtomicBoolean();
-    private final AtomicLong bytesUp = new AtomicLong();
-    private final AtomicLong bytesDown = new AtomicLong();
     private final Runnable onClose;
     private final Runnable activity;
 
@@ -95,12 +92,10 @@ public final class Splice {
     }
 
     void fromUser(ByteString data) {
-        bytesUp.addAndGet(data.size());
         forward(up, connector, DataResponse.newBuilder().setData(data).build());
     }
 
     void fromApp(ByteString data) {
-        bytesDown.addAndGet(data.size());
         forward(down, user, TunnelResponse.newBuilder().setData(data).build());
     }
 
@@ -142,14 +137,6 @@ public final class Splice {
                     Status.CANCELLED.withDescription("tunnel closed").asRuntimeException())));
             onClose.run();
         }
-    }
-
-    public long bytesUp() {
-        return bytesUp.get();
-    }
-
-    public long bytesDown() {
-        return bytesDown.get();
     }
 
     private <T> void forward(Direction direction, Side<T> to, T message) {

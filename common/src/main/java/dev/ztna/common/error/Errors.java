@@ -53,10 +53,6 @@ public final class Errors {
         return build(Code.UNAVAILABLE, message, reason);
     }
 
-    public static StatusRuntimeException failedPrecondition(String reason, String message) {
-        return build(Code.FAILED_PRECONDITION, message, reason);
-    }
-
     private static StatusRuntimeException build(Code code, String message, String reason, Any... extra) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(code.getNumber())
