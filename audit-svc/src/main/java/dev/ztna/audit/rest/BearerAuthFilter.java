@@ -9,7 +9,11 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
-/** The compliance API is for the roles auditor and admin, with a token from identity-svc; nothing else gets in. */
+/**
+ * The compliance API is for the roles auditor and admin, with a token from identity-svc; nothing else gets in.
+ * Applies to every REST resource of this service, so a resource added later is closed by default (the static web
+ * page and the /q endpoints are not JAX-RS resources and are not filtered).
+ */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
 public class BearerAuthFilter implements ContainerRequestFilter {
@@ -22,9 +26,6 @@ public class BearerAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/api/")) {
-            return;
-        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             request.abortWith(Problems.of(401, "unauthenticated", "a bearer token is required", null));

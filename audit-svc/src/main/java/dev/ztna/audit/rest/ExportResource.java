@@ -3,10 +3,8 @@ package dev.ztna.audit.rest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.audit.domain.AuditEntry;
-import dev.ztna.audit.repository.AuditEntryRepository;
 import dev.ztna.audit.service.AuditLog;
 import dev.ztna.proto.audit.v1.AuditEvent;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,21 +20,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
- * Streams the log as JSON Lines or CSV in log order, a page at a time: memory stays flat however large the log.
+ * Streams the log as JSON Lines or CSV in log order (paging in {@link AuditLog#export}).
  * JSON Lines carry each entry's exact payload (base64), which is what `ztna audit verify` checks offline.
  */
 @Path("/api/v1/export")
 @Blocking
 public class ExportResource {
 
-    static final int PAGE = 1000;
-    private final AuditEntryRepository entries;
+    private final AuditLog log;
 
-    public ExportResource(AuditEntryRepository entries) {
-        this.entries = entries;
+    public ExportResource(AuditLog log) {
+        this.log = log;
     }
 
     @GET
@@ -64,20 +60,7 @@ public class ExportResource {
             if (csv) {
                 out.write("seq,event_id,time,type,service,actor,app,outcome,reason,session_id\n");
             }
-            long after = 0;
-            while (true) {
-                long cursor = after;
-                List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> entries
-                        .find("seq > ?1 and eventTime >= ?2 and eventTime < ?3 order by seq", cursor, start, end)
-                        .page(0, PAGE).list());
-                for (AuditEntry entry : page) {
-                    out.write(csv ? csvLine(entry) : jsonLine(entry));
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
-                after = page.get(page.size() - 1).seq;
-            }
+            log.export(start, end, entry -> out.write(csv ? csvLine(entry) : jsonLine(entry)));
             out.flush();
         };
         return Response.ok(body, csv ? "text/csv" : "application/x-ndjson")

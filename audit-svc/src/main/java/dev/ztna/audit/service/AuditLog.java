@@ -126,6 +126,35 @@ public class AuditLog {
         return new Verification(true, count, 0, "", hex(prev));
     }
 
+    static final int EXPORT_PAGE = 1000;
+
+    /**
+     * Hands every entry with event time in [from, to) to {@code sink}, in log order, a page per short transaction:
+     * memory stays flat however large the log, and no transaction stays open while a slow client reads.
+     */
+    public void export(Instant from, Instant to, EntrySink sink) throws java.io.IOException {
+        long after = 0;
+        while (true) {
+            long cursor = after;
+            List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> repository
+                    .find("seq > ?1 and eventTime >= ?2 and eventTime < ?3 order by seq", cursor, from, to)
+                    .page(0, EXPORT_PAGE).list());
+            for (AuditEntry entry : page) {
+                sink.accept(entry);
+            }
+            if (page.size() < EXPORT_PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).seq;
+        }
+    }
+
+    /** Receives exported entries; may fail writing to the client. */
+    @FunctionalInterface
+    public interface EntrySink {
+        void accept(AuditEntry entry) throws java.io.IOException;
+    }
+
     /** A search hit and its place in the log (the cursor for the next page). */
     public record Found(long seq, AuditEvent event) {
     }
