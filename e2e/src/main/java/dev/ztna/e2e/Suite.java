@@ -330,6 +330,21 @@ public final class Suite implements AutoCloseable {
         }
     }
 
+    /** A service token for one of the suite's service accounts (OAuth 2 client credentials at identity-svc). */
+    public String serviceToken(String clientId) throws IOException, InterruptedException {
+        String form = "grant_type=client_credentials&client_id=" + java.net.URLEncoder.encode(clientId, java.nio.charset.StandardCharsets.UTF_8)
+                + "&client_secret=" + java.net.URLEncoder.encode(secrets.get(clientId), java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(identityUrl() + "/oauth2/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("no service token for " + clientId + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
+    }
+
     /** For tests that tamper with or inspect a service's database as the superuser. */
     public Connection superuserConnection(String db) throws SQLException {
         return postgres.getDatabase("postgres", db).getConnection();

@@ -43,7 +43,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -239,7 +238,7 @@ class AccessPathIT {
     @Test
     @Order(7)
     void theAuditChainVerifiesAndHoldsTheRunsEvents() throws Exception {
-        String auditor = clientCredentials("auditor", suite.secret("auditor"));
+        String auditor = suite.serviceToken("auditor");
         Set<String> wanted = Set.of("auth.login/failure", "auth.login/success", "auth.mfa/success", "auth.mfa/failure",
                 "policy.decision/success", "policy.decision/failure", "session.open/success", "session.close/success");
         Set<String> seen = new HashSet<>();
@@ -289,7 +288,7 @@ class AccessPathIT {
         }
         assertEquals(List.of(), access(tokens.get("alice")).listApps(ListAppsRequest.getDefaultInstance()).getAppsList());
 
-        String auditor = clientCredentials("auditor", suite.secret("auditor"));
+        String auditor = suite.serviceToken("auditor");
         Instant deadline = Instant.now().plusSeconds(20);
         JsonNode receipt = null;
         while (receipt == null && Instant.now().isBefore(deadline)) {
@@ -429,16 +428,6 @@ class AccessPathIT {
         try (InputStream in = process.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    String clientCredentials(String clientId, String secret) throws Exception {
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(suite.identityUrl() + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
     static JsonNode getJson(String url, String token) throws Exception {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,7 +83,7 @@ class AuditTrailIT {
         Thread.sleep(1500); // the relay keeps failing while audit-svc is down; events wait in identity's outbox
         suite.startService("audit-svc");
 
-        String token = auditorToken();
+        String token = suite.serviceToken("auditor");
         Instant deadline = Instant.now().plusSeconds(60);
         List<JsonNode> burst = List.of();
         while (Instant.now().isBefore(deadline)) {
@@ -127,7 +126,7 @@ class AuditTrailIT {
     @Test
     @Order(3)
     void anExportVerifiesOfflineAgainstASignedTreeHeadAndTamperingIsCaught() throws Exception {
-        String token = auditorToken();
+        String token = suite.serviceToken("auditor");
         String head = send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/tree-heads"))
                 .POST(HttpRequest.BodyPublishers.noBody()), token);
         Path dir = Files.createTempDirectory("ztna-audit-verify");
@@ -178,7 +177,7 @@ class AuditTrailIT {
             }
             org.junit.jupiter.api.Assumptions.abort(why);
         }
-        String token = auditorToken();
+        String token = suite.serviceToken("auditor");
         send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/tree-heads")).POST(HttpRequest.BodyPublishers.noBody()), token);
         Process p = new ProcessBuilder("node", "audit-page.mjs", suite.auditUrl(), token,
                 Path.of("target", "audit-page.png").toAbsolutePath().toString())
@@ -220,13 +219,4 @@ class AuditTrailIT {
         return r.body();
     }
 
-    String auditorToken() throws Exception {
-        String form = "grant_type=client_credentials&client_id=auditor&client_secret="
-                + URLEncoder.encode(suite.secret("auditor"), StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(suite.identityUrl() + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
-    }
 }

@@ -1,6 +1,5 @@
 package dev.ztna.e2e.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
 import dev.ztna.common.auth.BearerCredentials;
 import dev.ztna.common.merkle.ChainHasher;
@@ -15,11 +14,9 @@ import io.grpc.ManagedChannelBuilder;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +45,7 @@ public final class AuditBench {
         try (Suite suite = new Suite(Suite.home(), Path.of("target", "bench-audit").toAbsolutePath(), Suite.Ports.random())) {
             suite.start();
             HttpClient http = HttpClient.newHttpClient();
-            String writer = token(http, suite, "policy-svc");
+            String writer = suite.serviceToken("policy-svc");
             ManagedChannel channel = ManagedChannelBuilder.forTarget("localhost:" + suite.ports().audit()).usePlaintext().build();
             AuditIngestServiceGrpc.AuditIngestServiceBlockingStub ingest = AuditIngestServiceGrpc.newBlockingStub(channel)
                     .withCallCredentials(new BearerCredentials(writer));
@@ -78,7 +75,7 @@ public final class AuditBench {
                     System.out.printf("  %d entries (%.0f events/s)%n", appended, appended / ((System.nanoTime() - fillStart) / 1e9));
                 }
             }
-            String auditor = token(http, suite, "auditor");
+            String auditor = suite.serviceToken("auditor");
             get(http, suite.auditUrl() + "/api/v1/tree-head", auditor);
             send(http, HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/tree-heads"))
                     .POST(HttpRequest.BodyPublishers.noBody()), auditor);
@@ -196,15 +193,6 @@ public final class AuditBench {
             c.commit();
             return rate;
         }
-    }
-
-    static String token(HttpClient http, Suite suite, String client) throws Exception {
-        String form = "grant_type=client_credentials&client_id=" + client + "&client_secret="
-                + URLEncoder.encode(suite.secret(client), StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(suite.identityUrl() + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
     static String get(HttpClient http, String url, String token) throws Exception {
