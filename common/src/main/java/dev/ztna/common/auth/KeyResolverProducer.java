@@ -3,9 +3,8 @@ package dev.ztna.common.auth;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import org.jose4j.jwk.HttpsJwks;
+import jakarta.inject.Singleton;
 import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
@@ -16,13 +15,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Verification keys from identity-svc's JWKS (cached, refreshed on an unknown kid) or from a JWKS file. */
+/** Verification keys from identity-svc's JWKS ({@link JwksCache}, refreshed in the background) or from a JWKS file. */
 @ApplicationScoped
 public class KeyResolverProducer {
 
     @Produces
     @DefaultBean
-    @ApplicationScoped
+    @Singleton
     VerificationKeyResolver keyResolver(AuthConfig config) {
         String url = config.effectiveJwksUrl();
         if (url.startsWith("file:")) {
@@ -35,9 +34,6 @@ public class KeyResolverProducer {
                 throw new IllegalStateException("invalid JWKS file " + url, e);
             }
         }
-        HttpsJwks jwks = new HttpsJwks(url);
-        jwks.setDefaultCacheDuration(300);
-        jwks.setRetainCacheOnErrorDuration(3600);
-        return new HttpsJwksVerificationKeyResolver(jwks);
+        return new JwksCache(URI.create(url));
     }
 }
