@@ -183,6 +183,10 @@ class TreeProofTest {
                 .then().statusCode(400).body("field", equalTo("from"));
         RestAssured.given().auth().oauth2(auditor).get("/api/v1/export?format=csv")
                 .then().statusCode(200).body(startsWith("seq,event_id,time,type"));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/export?format=ocsf")
+                .then().statusCode(200).contentType("application/x-ndjson").body(startsWith("{\"class_uid\":"));
+        RestAssured.given().auth().oauth2(auditor).get("/api/v1/export?format=cef")
+                .then().statusCode(200).body(startsWith("CEF:0|ztna.dev|ztna|1|"));
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> query.proveInclusion(ProveInclusionRequest.newBuilder().setEventId("x").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

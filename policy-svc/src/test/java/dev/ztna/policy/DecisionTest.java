@@ -13,7 +13,10 @@ import dev.ztna.proto.policy.v1.GetPolicyRequest;
 import dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc;
 import dev.ztna.proto.policy.v1.PutPolicyRequest;
 import dev.ztna.proto.policy.v1.Subject;
+import com.google.protobuf.util.JsonFormat;
+import dev.ztna.proto.audit.v1.AuditEvent;
 import io.grpc.ManagedChannel;
+import jakarta.inject.Inject;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,6 +31,7 @@ import java.util.List;
 
 import static dev.ztna.common.testing.GrpcTestChannels.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 @QuarkusTest
@@ -71,6 +75,37 @@ class DecisionTest {
         DecideResponse explicit = decisions.decide(request("eve", "echo", "engineering", "contractors"));
         assertEquals(Effect.EFFECT_DENY, explicit.getEffect());
         assertEquals("no-contractors-echo", explicit.getRuleId());
+    }
+
+    @Inject
+    javax.sql.DataSource db;
+
+    @Test
+    void eachDecisionIsRecordedWithItsFullInputForReplay() throws Exception {
+        DecideRequest asked = request("carol", "echo", "engineering").toBuilder().setRequestId("snapshot-1")
+                .setContext(dev.ztna.proto.policy.v1.DecisionContext.newBuilder().setSourceAddress("192.0.2.7")
+                        .addAmr("pwd").addAmr("otp")
+                        .setAuthTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_790_000_000)))
+                .build();
+        long version = decisions.decide(asked).getPolicyVersion();
+
+        AuditEvent recorded = null;
+        try (var connection = db.getConnection(); var rows = connection.createStatement()
+                .executeQuery("select payload from audit_outbox")) {
+            while (rows.next()) {
+                AuditEvent event = AuditEvent.parseFrom(rows.getBytes(1));
+                if ("snapshot-1".equals(event.getAttributesMap().get("request_id"))) {
+                    recorded = event;
+                }
+            }
+        }
+        assertNotNull(recorded, "the decision was not recorded in the outbox");
+        assertEquals("policy.decision", recorded.getType());
+        assertEquals(Long.toString(version), recorded.getAttributesOrThrow("policy_version"));
+        DecideRequest.Builder replayed = DecideRequest.newBuilder();
+        JsonFormat.parser().merge(recorded.getAttributesOrThrow("input"), replayed);
+        assertEquals(asked, replayed.build());
+        java.time.Instant.parse(recorded.getAttributesOrThrow("input.time"));
     }
 
     @Test

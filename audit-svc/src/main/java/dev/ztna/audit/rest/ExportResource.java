@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.audit.domain.AuditEntry;
 import dev.ztna.audit.service.AuditLog;
+import dev.ztna.audit.siem.CefLine;
+import dev.ztna.audit.siem.OcsfEvent;
 import dev.ztna.proto.audit.v1.AuditEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -20,15 +22,18 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Streams the log as JSON Lines or CSV in log order (paging in {@link AuditLog#export}).
+ * Streams the log as JSON Lines, CSV, OCSF JSON Lines or CEF in log order (paging in {@link AuditLog#export}).
  * JSON Lines carry each entry's exact payload (base64), which is what `ztna audit verify` checks offline.
  */
 @Path("/api/v1/export")
 @Blocking
 public class ExportResource {
 
+    private static final Set<String> FORMATS = Set.of("jsonl", "csv", "ocsf", "cef");
     private final AuditLog log;
 
     public ExportResource(AuditLog log) {
@@ -39,8 +44,8 @@ public class ExportResource {
     public Response export(@QueryParam("format") String format, @QueryParam("from") String from,
                            @QueryParam("to") String to) {
         String fmt = format == null ? "jsonl" : format;
-        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
-            return Problems.of(400, "invalid-parameter", "format must be jsonl or csv", "format");
+        if (!FORMATS.contains(fmt)) {
+            return Problems.of(400, "invalid-parameter", "format must be one of jsonl, csv, ocsf, cef", "format");
         }
         Instant start;
         Instant end;
@@ -54,17 +59,28 @@ public class ExportResource {
         } catch (DateTimeParseException e) {
             return Problems.of(400, "invalid-parameter", "to must be an ISO-8601 instant", "to");
         }
-        boolean csv = fmt.equals("csv");
+        Function<AuditEntry, String> line = switch (fmt) {
+            case "csv" -> ExportResource::csvLine;
+            case "ocsf" -> OcsfEvent::line;
+            case "cef" -> CefLine::of;
+            default -> ExportResource::jsonLine;
+        };
         StreamingOutput body = output -> {
             Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 1 << 16);
-            if (csv) {
+            if (fmt.equals("csv")) {
                 out.write("seq,event_id,time,type,service,actor,app,outcome,reason,session_id\n");
             }
-            log.export(start, end, entry -> out.write(csv ? csvLine(entry) : jsonLine(entry)));
+            log.export(start, end, entry -> out.write(line.apply(entry)));
             out.flush();
         };
-        return Response.ok(body, csv ? "text/csv" : "application/x-ndjson")
-                .header("Content-Disposition", "attachment; filename=\"audit." + fmt + "\"").build();
+        String mediaType = switch (fmt) {
+            case "csv" -> "text/csv";
+            case "cef" -> "text/plain";
+            default -> "application/x-ndjson";
+        };
+        String file = fmt.equals("ocsf") ? "audit.ocsf.jsonl" : "audit." + fmt;
+        return Response.ok(body, mediaType)
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
     }
 
     private static String jsonLine(AuditEntry entry) {

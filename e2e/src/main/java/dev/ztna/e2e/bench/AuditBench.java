@@ -142,7 +142,7 @@ public final class AuditBench {
                 .setType("policy.decision").setService("policy-svc").setActor("alice").setApp("echo")
                 .setOutcome(Outcome.OUTCOME_SUCCESS).setReason("allowed by rule engineers-reach-echo")
                 .putAllAttributes(Map.of("effect", "allow", "rule_id", "engineers-reach-echo", "policy_version", "1",
-                        "request_id", UUID.randomUUID().toString(), "input.groups", "engineering"))
+                        "request_id", UUID.randomUUID().toString(), "input", "{\"subject\":{\"username\":\"u\",\"groups\":[\"engineering\"]},\"app\":\"echo\"}"))
                 .build();
     }
 

@@ -72,7 +72,8 @@ public class DecisionGrpcService implements DecisionService {
         CompiledPolicy.Subject subject = new CompiledPolicy.Subject(username,
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
                 source, Set.copyOf(request.getContext().getAmrList()), authTime);
-        CompiledPolicy.Decision decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name());
+        CompiledPolicy.Decision decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(),
+                request);
         return Uni.createFrom().item(DecideResponse.newBuilder()
                 .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
                 .setRuleId(decision.ruleId())

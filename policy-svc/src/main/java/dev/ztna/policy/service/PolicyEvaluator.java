@@ -1,12 +1,15 @@
 package dev.ztna.policy.service;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.audit.v1.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.time.Instant;
 import java.util.Map;
-import java.util.TreeSet;
 
 /** Decides against the live policy and records every decision with its full input, for audit and later replay. */
 @ApplicationScoped
@@ -20,9 +23,15 @@ public class PolicyEvaluator {
         this.audit = audit;
     }
 
+    /**
+     * {@code input} is the request exactly as received; it is recorded with the evaluation time, so replaying the
+     * recorded snapshot against another policy version asks the very same question.
+     */
     @Transactional
-    public CompiledPolicy.Decision decide(CompiledPolicy.Subject subject, String app, String requestId, String caller) {
-        CompiledPolicy.Decision decision = store.live().decide(subject, app);
+    public CompiledPolicy.Decision decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
+                                          DecideRequest input) {
+        Instant now = Instant.now();
+        CompiledPolicy.Decision decision = store.live().decide(subject, app, now);
         audit.record(audit.event("policy.decision", subject.username(),
                         decision.allowed() ? Outcome.OUTCOME_SUCCESS : Outcome.OUTCOME_FAILURE, decision.reason())
                 .setApp(app)
@@ -32,9 +41,17 @@ public class PolicyEvaluator {
                         "policy_version", Long.toString(decision.version()),
                         "request_id", requestId,
                         "requested_by", caller,
-                        "input.groups", String.join(",", new TreeSet<>(subject.groups())),
-                        "input.roles", String.join(",", new TreeSet<>(subject.roles()))))
+                        "input", snapshot(input),
+                        "input.time", now.toString()))
                 .build());
         return decision;
+    }
+
+    static String snapshot(DecideRequest input) {
+        try {
+            return JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames().print(input);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a DecideRequest always prints as JSON", e);
+        }
     }
 }
