@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.common.merkle.ChainHasher;
+import dev.ztna.common.merkle.CompactRange;
 import dev.ztna.common.merkle.MerkleTree;
 import dev.ztna.common.merkle.TreeHeads;
 import dev.ztna.proto.audit.v1.AuditEvent;
@@ -19,23 +20,29 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * Checks an export against a signed tree head without trusting the server: the head's Ed25519 signature, every
  * entry's place in the hash chain, the readable event against its payload, and the Merkle root of the first
- * tree_size entries against the head.
+ * tree_size entries against the head. A file that starts later in the log (an archived segment, or an export after
+ * retention) begins with a header giving the previous chain hash and the Merkle frontier; forging either changes
+ * the computed root, so the header needs no trust either.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify an audit export (JSON Lines) against a signed tree head, offline.")
 final class AuditVerifyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The export: GET /api/v1/export?format=jsonl (from the start of the log)")
+    @Parameters(index = "0", description = "An export (GET /api/v1/export?format=jsonl) or an archived segment file"
+            + " (GET /api/v1/archive/segments/{first})")
     Path export;
 
-    @Option(names = "--tree-head", required = true, description = "The signed tree head: GET /api/v1/tree-head")
+    @Option(names = "--tree-head", description = "The signed tree head: GET /api/v1/tree-head (a segment file carries"
+            + " its own; this option overrides it)")
     Path treeHead;
 
     @Option(names = "--key", required = true,
@@ -45,22 +52,43 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode head = json.readTree(treeHead.toFile());
-        long treeSize = head.path("tree_size").asLong(-1);
-        byte[] root = HexFormat.of().parseHex(head.path("root_hash").asText());
-        if (!TreeHeads.verify(publicKey(Files.readString(key)), treeSize, head.path("issued_at_ms").asLong(), root,
-                Base64.getDecoder().decode(head.path("signature").asText()))) {
-            return fail("the tree head's signature does not verify with this key");
-        }
-        MerkleTree tree = new MerkleTree();
-        byte[] prev = new byte[32];
-        long expected = 1;
         try (BufferedReader lines = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+            String line = nextLine(lines);
+            if (line == null) {
+                return fail("the file is empty");
+            }
+            JsonNode first = json.readTree(line);
+            JsonNode head = treeHead == null ? null : json.readTree(treeHead.toFile());
+            long start = 1;
+            byte[] prev = new byte[32];
+            CompactRange tree = new CompactRange();
+            if (first.has("start")) {
+                // the lines begin after the start of the log: continue from the chain hash and Merkle frontier before
+                JsonNode from = first.path("start");
+                start = from.path("seq").asLong();
+                prev = HexFormat.of().parseHex(from.path("prev_hash").asText());
+                List<byte[]> frontier = new ArrayList<>();
+                from.path("frontier").forEach(h -> frontier.add(HexFormat.of().parseHex(h.asText())));
+                tree = new CompactRange(start - 1, frontier);
+                if (head == null && first.has("tree_head")) {
+                    head = first.path("tree_head");
                 }
+                line = nextLine(lines);
+            }
+            if (head == null) {
+                return fail("no tree head: pass --tree-head (only a segment file carries its own)");
+            }
+            long treeSize = head.path("tree_size").asLong(-1);
+            byte[] root = HexFormat.of().parseHex(head.path("root_hash").asText());
+            if (!TreeHeads.verify(publicKey(Files.readString(key)), treeSize, head.path("issued_at_ms").asLong(), root,
+                    Base64.getDecoder().decode(head.path("signature").asText()))) {
+                return fail("the tree head's signature does not verify with this key");
+            }
+            if (treeSize < start - 1) {
+                return fail("the tree head covers " + treeSize + " entries, which ends before this file's first entry " + start);
+            }
+            long expected = start;
+            for (; line != null; line = nextLine(lines)) {
                 JsonNode entry = json.readTree(line);
                 long seq = entry.path("seq").asLong();
                 if (seq != expected) {
@@ -80,17 +108,28 @@ final class AuditVerifyCommand implements Callable<Integer> {
                 prev = link;
                 expected++;
             }
+            if (tree.size() < treeSize) {
+                return fail("the file holds entries up to " + tree.size() + " but the tree head covers " + treeSize);
+            }
+            if (!Arrays.equals(tree.root(), root)) {
+                return fail("the first " + treeSize + " entries do not hash to the tree head's root");
+            }
+            String range = start == 1 ? (expected - 1) + " entries" : "entries " + start + ".." + (expected - 1);
+            System.out.println("OK: " + range + ", hash chain intact; the first " + treeSize
+                    + " match the signed tree head (root " + HexFormat.of().formatHex(root) + ", key "
+                    + head.path("key_id").asText() + ").");
+            return 0;
         }
-        if (tree.size() < treeSize) {
-            return fail("the export holds " + tree.size() + " entries but the tree head covers " + treeSize);
+    }
+
+    private static String nextLine(BufferedReader lines) throws java.io.IOException {
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (!line.isBlank()) {
+                return line;
+            }
         }
-        if (!Arrays.equals(tree.root(treeSize), root)) {
-            return fail("the first " + treeSize + " entries do not hash to the tree head's root");
-        }
-        System.out.println("OK: " + (expected - 1) + " entries, hash chain intact; the first " + treeSize
-                + " match the signed tree head (root " + HexFormat.of().formatHex(root) + ", key "
-                + head.path("key_id").asText() + ").");
-        return 0;
+        return null;
     }
 
     private static int fail(String why) {

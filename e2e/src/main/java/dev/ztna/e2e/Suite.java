@@ -84,7 +84,7 @@ public final class Suite implements AutoCloseable {
         this.workDir = workDir;
         this.ports = ports;
         this.extraApps = new LinkedHashMap<>(extraApps);
-        for (String sa : List.of("policy-svc", "broker-svc", "connector-demo", "auditor")) {
+        for (String sa : List.of("policy-svc", "broker-svc", "connector-demo", "auditor", "ops-admin")) {
             secrets.put(sa, randomSecret());
         }
         users.put("alice", new DemoUser("alice", "alice-demo-password", Totp.newSecret(), List.of("engineering"), List.of()));
@@ -245,6 +245,12 @@ public final class Suite implements AutoCloseable {
         processes.remove(process);
     }
 
+    /** Starts a stopped service again with the same settings plus {@code extraEnv}, and waits until it is ready. */
+    public void startService(String name, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        serviceEnv.get(name).putAll(extraEnv);
+        startService(name);
+    }
+
     /** Starts a stopped service again with the same settings and waits until it is ready. */
     public void startService(String name) throws IOException, InterruptedException {
         launch(name, workDir.resolve("logs")).awaitHttp200("http://localhost:" + servicePorts.get(name) + "/q/health/ready",
@@ -284,7 +290,8 @@ public final class Suite implements AutoCloseable {
                 Map.of("client_id", "policy-svc", "secret", secrets.get("policy-svc"), "roles", List.of("audit-writer")),
                 Map.of("client_id", "broker-svc", "secret", secrets.get("broker-svc"), "roles", List.of("broker", "audit-writer")),
                 Map.of("client_id", "connector-demo", "secret", secrets.get("connector-demo"), "roles", List.of("connector")),
-                Map.of("client_id", "auditor", "secret", secrets.get("auditor"), "roles", List.of("auditor")));
+                Map.of("client_id", "auditor", "secret", secrets.get("auditor"), "roles", List.of("auditor")),
+                Map.of("client_id", "ops-admin", "secret", secrets.get("ops-admin"), "roles", List.of("admin")));
         return new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(Map.of("users", seedUsers, "service_accounts", accounts));
     }

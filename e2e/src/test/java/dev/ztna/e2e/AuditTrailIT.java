@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -188,13 +189,77 @@ class AuditTrailIT {
         assertTrue(out.startsWith("OK:"), out);
     }
 
+    @Test
+    @Order(5)
+    void retentionArchivesASegmentThatVerifiesOfflineAndTheRestStillVerifies() throws Exception {
+        String auditor = suite.serviceToken("auditor");
+        String admin = suite.serviceToken("ops-admin");
+        suite.stopService("audit-svc");
+        Path archive = suite.workDir().resolve("audit-archive");
+        suite.startService("audit-svc", Map.of("ZTNA_AUDIT_RETENTION_PERIOD", "PT1S",
+                "ZTNA_AUDIT_RETENTION_ARCHIVE_DIR", archive.toString()));
+        Thread.sleep(1500);
+        String run = send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/retention/run"))
+                .POST(HttpRequest.BodyPublishers.noBody()), admin);
+        JsonNode archived = new ObjectMapper().readTree(run).path("archived");
+        assertEquals(1, archived.path("first_seq").asLong(), run);
+        long last = archived.path("last_seq").asLong();
+        assertTrue(last > 30, run);
+
+        Path dir = Files.createTempDirectory("ztna-audit-segment");
+        Path key = dir.resolve("key.b64");
+        Files.writeString(key, suite.auditPublicKey());
+        Path segment = dir.resolve("segment.jsonl");
+        Files.writeString(segment, send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/archive/segments/1")), auditor));
+        Cli ok = verify(segment, null, key);
+        assertEquals(0, ok.exit(), ok.output());
+        assertTrue(ok.output().startsWith("OK: " + last + " entries"), ok.output());
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(segment));
+        Path truncated = dir.resolve("truncated.jsonl");
+        Files.write(truncated, lines.subList(0, lines.size() - 1));
+        Cli cut = verify(truncated, null, key);
+        assertEquals(1, cut.exit(), cut.output());
+        assertTrue(cut.output().contains("the tree head covers " + last), cut.output());
+
+        // new events, then an export: it starts after the archive and verifies against a fresh head
+        AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(identity);
+        assertThrows(StatusRuntimeException.class, () -> auth.login(
+                LoginRequest.newBuilder().setUsername("after-retention").setPassword("wrong").build()));
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (exportLines(auditor).stream().noneMatch(e -> e.path("event").path("actor").asText().equals("after-retention"))) {
+            assertTrue(Instant.now().isBefore(deadline), "the new event did not arrive");
+            Thread.sleep(300);
+        }
+        Path head = dir.resolve("head.json");
+        Files.writeString(head, send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/tree-heads"))
+                .POST(HttpRequest.BodyPublishers.noBody()), auditor));
+        Path export = dir.resolve("export.jsonl");
+        Files.writeString(export, send(HttpRequest.newBuilder(URI.create(suite.auditUrl() + "/api/v1/export?format=jsonl")), auditor));
+        assertTrue(Files.readAllLines(export).get(0).contains("\"start\""), "the export starts with its start state");
+        Cli rest = verify(export, head, key);
+        assertEquals(0, rest.exit(), rest.output());
+        assertTrue(rest.output().startsWith("OK: entries " + (last + 1) + ".."), rest.output());
+
+        // the service role still cannot redact what no segment covers
+        try (Connection c = suite.connectionAs("audit", "audit_app"); Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("SELECT audit_redact(" + (last + 1000) + ")"));
+            assertTrue(e.getMessage().contains("not archived"), e.getMessage());
+        }
+    }
+
     record Cli(int exit, String output) {
     }
 
+    /** Runs `ztna audit verify`; {@code head} null for a segment file, which carries its own. */
     Cli verify(Path export, Path head, Path key) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Suite.home().resolve("cli/target/ztna.jar").toString(), "audit", "verify", export.toString(),
-                "--tree-head", head.toString(), "--key", key.toString()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Suite.home().resolve("cli/target/ztna.jar").toString(), "audit", "verify", export.toString(),
+                "--key", key.toString()));
+        if (head != null) {
+            command.addAll(List.of("--tree-head", head.toString()));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return new Cli(p.exitValue(), out);

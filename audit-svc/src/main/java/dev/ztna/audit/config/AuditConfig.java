@@ -18,4 +18,22 @@ public interface AuditConfig {
     /** How often a new tree head is signed when the log grew. */
     @WithDefault("10s")
     Duration treeHeadInterval();
+
+    Retention retention();
+
+    interface Retention {
+        /**
+         * How long an entry's content stays in the database. Older entries are written to a segment file in
+         * {@link #archiveDir()} and then redacted (their hashes stay). Unset: keep everything forever.
+         */
+        Optional<Duration> period();
+
+        /** Where segment files go; mount durable, ideally write-once, storage here. */
+        @WithDefault("audit-archive")
+        String archiveDir();
+
+        /** How often the retention job looks for entries past the period. */
+        @WithDefault("1h")
+        Duration checkInterval();
+    }
 }

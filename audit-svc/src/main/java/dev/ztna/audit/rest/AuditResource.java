@@ -102,6 +102,7 @@ public class AuditResource {
         body.put("valid", v.valid());
         body.put("entries", v.entries());
         body.put("head_hash", v.headHash());
+        body.put("archived_up_to", v.archivedUpTo());
         if (!v.valid()) {
             body.put("first_bad_seq", v.firstBadSeq());
             body.put("problem", v.problem());

@@ -18,6 +18,9 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHENTICATION)
 public class BearerAuthFilter implements ContainerRequestFilter {
 
+    /** The request property holding the verified {@link Caller}, for resources that need a narrower role. */
+    public static final String CALLER = "ztna.caller";
+
     private final TokenVerifier verifier;
 
     public BearerAuthFilter(TokenVerifier verifier) {
@@ -40,6 +43,8 @@ public class BearerAuthFilter implements ContainerRequestFilter {
         }
         if (!caller.hasRole("auditor") && !caller.hasRole("admin")) {
             request.abortWith(Problems.of(403, "forbidden", "the audit API requires the role auditor or admin", null));
+            return;
         }
+        request.setProperty(CALLER, caller);
     }
 }

@@ -1,12 +1,11 @@
 package dev.ztna.audit.rest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.ztna.audit.domain.AuditEntry;
 import dev.ztna.audit.service.AuditLog;
+import dev.ztna.audit.service.AuditTree;
+import dev.ztna.audit.service.ExportLines;
 import dev.ztna.audit.siem.CefLine;
 import dev.ztna.audit.siem.OcsfEvent;
-import dev.ztna.proto.audit.v1.AuditEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,8 +19,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -35,9 +32,11 @@ public class ExportResource {
 
     private static final Set<String> FORMATS = Set.of("jsonl", "csv", "ocsf", "cef");
     private final AuditLog log;
+    private final AuditTree tree;
 
-    public ExportResource(AuditLog log) {
+    public ExportResource(AuditLog log, AuditTree tree) {
         this.log = log;
+        this.tree = tree;
     }
 
     @GET
@@ -63,14 +62,22 @@ public class ExportResource {
             case "csv" -> ExportResource::csvLine;
             case "ocsf" -> OcsfEvent::line;
             case "cef" -> CefLine::of;
-            default -> ExportResource::jsonLine;
+            default -> ExportLines::entry;
         };
         StreamingOutput body = output -> {
             Writer out = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8), 1 << 16);
             if (fmt.equals("csv")) {
                 out.write("seq,event_id,time,type,service,actor,app,outcome,reason,session_id\n");
             }
-            log.export(start, end, entry -> out.write(line.apply(entry)));
+            boolean[] first = {true};
+            log.export(start, end, entry -> {
+                if (first[0] && fmt.equals("jsonl") && entry.seq > 1) {
+                    // lines that do not start at the beginning of the log say where they start, so they still verify
+                    out.write(ExportLines.header(tree.startOf(entry.seq), null, null));
+                }
+                first[0] = false;
+                out.write(line.apply(entry));
+            });
             out.flush();
         };
         String mediaType = switch (fmt) {
@@ -81,19 +88,6 @@ public class ExportResource {
         String file = fmt.equals("ocsf") ? "audit.ocsf.jsonl" : "audit." + fmt;
         return Response.ok(body, mediaType)
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
-    }
-
-    private static String jsonLine(AuditEntry entry) {
-        AuditEvent event = AuditLog.parse(entry.payload);
-        String readable;
-        try {
-            readable = JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames().print(event);
-        } catch (InvalidProtocolBufferException e) {
-            readable = "null";
-        }
-        return "{\"seq\":" + entry.seq + ",\"event_id\":\"" + entry.eventId + "\",\"entry_hash\":\""
-                + HexFormat.of().formatHex(entry.entryHash) + "\",\"payload\":\""
-                + Base64.getEncoder().encodeToString(entry.payload) + "\",\"event\":" + readable + "}\n";
     }
 
     private static String csvLine(AuditEntry e) {

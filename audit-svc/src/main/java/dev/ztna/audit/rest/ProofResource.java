@@ -2,6 +2,7 @@ package dev.ztna.audit.rest;
 
 import dev.ztna.audit.domain.TreeHead;
 import dev.ztna.audit.service.AuditTree;
+import dev.ztna.audit.service.ExportLines;
 import dev.ztna.audit.service.TreeHeadSigner;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -102,13 +103,7 @@ public class ProofResource {
     }
 
     static Map<String, Object> json(TreeHead head) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tree_size", head.treeSize);
-        body.put("root_hash", HEX.formatHex(head.rootHash));
-        body.put("issued_at_ms", head.issuedAt.toEpochMilli());
-        body.put("key_id", head.keyId);
-        body.put("signature", Base64.getEncoder().encodeToString(head.signature));
-        return body;
+        return ExportLines.treeHead(head);
     }
 
     private static Long number(String value, Integer absent) {

@@ -3,6 +3,7 @@ package dev.ztna.audit.service;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ztna.audit.domain.AuditEntry;
 import dev.ztna.audit.domain.TreeHead;
+import dev.ztna.audit.repository.ArchiveSegmentRepository;
 import dev.ztna.audit.repository.AuditEntryRepository;
 import dev.ztna.audit.repository.TreeHeadRepository;
 import dev.ztna.common.merkle.ChainHasher;
@@ -36,14 +37,19 @@ public class AuditLog {
     public record AppendResult(int appended, int duplicates) {
     }
 
-    /** {@code firstBadSeq} is 0 when the chain is intact. */
-    public record Verification(boolean valid, long entries, long firstBadSeq, String problem, String headHash) {
+    /** {@code firstBadSeq} is 0 when the chain is intact; entries up to {@code archivedUpTo} hold only hashes. */
+    public record Verification(boolean valid, long entries, long firstBadSeq, String problem, String headHash,
+                               long archivedUpTo) {
     }
 
-    public AuditLog(AuditEntryRepository repository, TreeHeadRepository heads, TreeHeadSigner signer) {
+    private final ArchiveSegmentRepository segments;
+
+    public AuditLog(AuditEntryRepository repository, TreeHeadRepository heads, TreeHeadSigner signer,
+                    ArchiveSegmentRepository segments) {
         this.repository = repository;
         this.heads = heads;
         this.signer = signer;
+        this.segments = segments;
     }
 
     /** Events must already be validated. The whole batch lands or nothing does. */
@@ -83,9 +89,12 @@ public class AuditLog {
     /**
      * Walks the whole log: sequence, hash chain, each payload against its columns; rebuilds the Merkle tree from the
      * payloads and checks every signed tree head against it (a head also proves how many entries must exist, so
-     * entries removed from the end are caught too). Names the first bad entry.
+     * entries removed from the end are caught too). Names the first bad entry. An archived entry has no payload
+     * any more: its place in the chain and its leaf hash are still checked (the leaf against the signed heads), its
+     * content is verified from its segment file.
      */
     public Verification verify() {
+        long archived = QuarkusTransaction.requiringNew().call(segments::archivedUpTo);
         long expectedSeq = 1;
         byte[] prev = ChainHasher.GENESIS;
         MerkleTree rebuilt = new MerkleTree();
@@ -94,11 +103,12 @@ public class AuditLog {
             long from = after;
             List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> repository.page(from, VERIFY_PAGE));
             for (AuditEntry entry : page) {
-                String problem = check(entry, expectedSeq, prev);
+                String problem = entry.payload == null ? checkArchived(entry, expectedSeq, prev, archived)
+                        : check(entry, expectedSeq, prev);
                 if (problem != null) {
-                    return new Verification(false, expectedSeq - 1, entry.seq, problem, hex(prev));
+                    return new Verification(false, expectedSeq - 1, entry.seq, problem, hex(prev), archived);
                 }
-                rebuilt.appendLeafHash(MerkleTree.leafHash(entry.payload));
+                rebuilt.appendLeafHash(entry.payload == null ? entry.leafHash : MerkleTree.leafHash(entry.payload));
                 prev = entry.entryHash;
                 expectedSeq++;
             }
@@ -112,18 +122,18 @@ public class AuditLog {
         for (TreeHead head : signed) {
             if (!signer.verify(head.treeSize, head.issuedAt, head.rootHash, head.signature)) {
                 return new Verification(false, count, Math.min(head.treeSize, count) + 1,
-                        "tree head of size " + head.treeSize + " has a bad signature", hex(prev));
+                        "tree head of size " + head.treeSize + " has a bad signature", hex(prev), archived);
             }
             if (head.treeSize > count) {
                 return new Verification(false, count, count + 1, "entries " + (count + 1) + ".." + head.treeSize
-                        + " are missing: a signed tree head covers " + head.treeSize + " entries", hex(prev));
+                        + " are missing: a signed tree head covers " + head.treeSize + " entries", hex(prev), archived);
             }
             if (!MessageDigest.isEqual(rebuilt.root(head.treeSize), head.rootHash)) {
                 return new Verification(false, count, head.treeSize, "the entries up to " + head.treeSize
-                        + " do not match the signed tree head of that size", hex(prev));
+                        + " do not match the signed tree head of that size", hex(prev), archived);
             }
         }
-        return new Verification(true, count, 0, "", hex(prev));
+        return new Verification(true, count, 0, "", hex(prev), archived);
     }
 
     static final int EXPORT_PAGE = 1000;
@@ -137,7 +147,8 @@ public class AuditLog {
         while (true) {
             long cursor = after;
             List<AuditEntry> page = QuarkusTransaction.requiringNew().call(() -> repository
-                    .find("seq > ?1 and eventTime >= ?2 and eventTime < ?3 order by seq", cursor, from, to)
+                    .find("seq > ?1 and payload is not null and eventTime >= ?2 and eventTime < ?3 order by seq",
+                            cursor, from, to)
                     .page(0, EXPORT_PAGE).list());
             for (AuditEntry entry : page) {
                 sink.accept(entry);
@@ -167,7 +178,7 @@ public class AuditLog {
                               Instant from, Instant to, String text) {
         List<Found> result = new ArrayList<>();
         QuarkusTransaction.requiringNew().run(() -> {
-            StringBuilder query = new StringBuilder("seq > :after");
+            StringBuilder query = new StringBuilder("seq > :after and payload is not null");
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("after", afterSeq);
             if (type != null) {
@@ -205,6 +216,19 @@ public class AuditLog {
             }
         });
         return result;
+    }
+
+    private static String checkArchived(AuditEntry entry, long expectedSeq, byte[] prev, long archived) {
+        if (entry.seq != expectedSeq) {
+            return "entry " + expectedSeq + " is missing (next present is " + entry.seq + ")";
+        }
+        if (entry.seq > archived) {
+            return "the payload was removed, but the entry was never archived";
+        }
+        if (!MessageDigest.isEqual(entry.prevHash, prev)) {
+            return "prev_hash does not match the previous entry (entries removed or reordered)";
+        }
+        return null;
     }
 
     private static String check(AuditEntry entry, long expectedSeq, byte[] prev) {

@@ -4,6 +4,7 @@ import dev.ztna.audit.domain.AuditEntry;
 import dev.ztna.audit.domain.TreeHead;
 import dev.ztna.audit.repository.AuditEntryRepository;
 import dev.ztna.audit.repository.TreeHeadRepository;
+import dev.ztna.common.merkle.ChainHasher;
 import dev.ztna.common.merkle.MerkleTree;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -34,6 +35,10 @@ public class AuditTree {
     public record Inclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] payload) {
     }
 
+    /** Where a range of the log starts: the previous entry's chain hash and the Merkle frontier before it. */
+    public record Start(long seq, byte[] prevHash, List<byte[]> frontier) {
+    }
+
     /** Asked for something the log cannot prove (unknown event, a size beyond the log, ...). */
     public static final class ProofUnavailable extends RuntimeException {
         public ProofUnavailable(String message) {
@@ -58,14 +63,42 @@ public class AuditTree {
         if (latest.isPresent() && latest.get().treeSize == tree.size()) {
             return latest.get();
         }
+        return sign(tree.size());
+    }
+
+    private TreeHead sign(long size) {
         TreeHead head = new TreeHead();
-        head.treeSize = tree.size();
-        head.rootHash = tree.root(head.treeSize);
+        head.treeSize = size;
+        head.rootHash = tree.root(size);
         head.issuedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         head.keyId = signer.keyId();
         head.signature = signer.sign(head.treeSize, head.issuedAt, head.rootHash);
         QuarkusTransaction.requiringNew().run(() -> heads.persist(head));
         return head;
+    }
+
+    /**
+     * A signed head of exactly {@code size} entries: the stored one, or a new one (a head states the root of the
+     * first {@code size} entries at its issue time, which holds for any size up to the log's).
+     */
+    public synchronized TreeHead headAt(long size) {
+        catchUp();
+        if (size < 1 || size > tree.size()) {
+            throw new ProofUnavailable("no tree of " + size + " entries (the log has " + tree.size() + ")");
+        }
+        TreeHead stored = QuarkusTransaction.requiringNew().call(() -> heads.findById(size));
+        return stored != null ? stored : sign(size);
+    }
+
+    /** The state of the log just before entry {@code seq}. */
+    public synchronized Start startOf(long seq) {
+        catchUp();
+        if (seq < 1 || seq - 1 > tree.size()) {
+            throw new ProofUnavailable("no entry " + seq);
+        }
+        byte[] prev = seq == 1 ? ChainHasher.GENESIS : QuarkusTransaction.requiringNew()
+                .call(() -> entries.findById(seq - 1).entryHash);
+        return new Start(seq, prev, tree.frontier(seq - 1));
     }
 
     @Scheduled(every = "${ztna.audit.tree-head-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -82,6 +115,10 @@ public class AuditTree {
         AuditEntry entry = QuarkusTransaction.requiringNew().call(() -> entries.find("eventId", eventId).firstResult());
         if (entry == null) {
             throw new ProofUnavailable("no such event");
+        }
+        if (entry.payload == null) {
+            throw new ProofUnavailable("event " + eventId + " (entry " + entry.seq + ") is archived: verify it with"
+                    + " its segment file (GET /api/v1/archive/segments)");
         }
         long size = treeSize > 0 ? treeSize : latestHead().map(h -> h.treeSize).orElse(tree.size());
         long index = entry.seq - 1;

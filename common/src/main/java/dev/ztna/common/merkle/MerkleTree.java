@@ -63,6 +63,25 @@ public final class MerkleTree {
         return n == 0 ? EMPTY_ROOT.clone() : subtree(0, n);
     }
 
+    /**
+     * The hashes of the complete aligned subtrees that together cover the first {@code n} leaves, largest first: one
+     * per set bit of n. With these and the leaves after n, a {@link CompactRange} computes any later root, so an
+     * archived segment of the log can be verified without the entries before it.
+     */
+    public List<byte[]> frontier(long n) {
+        check(n >= 0 && n <= size(), "tree size " + n + " exceeds " + size());
+        List<byte[]> hashes = new ArrayList<>();
+        long start = 0;
+        for (int bit = 62; bit >= 0; bit--) {
+            long width = 1L << bit;
+            if ((n & width) != 0) {
+                hashes.add(subtree(start, width));
+                start += width;
+            }
+        }
+        return hashes;
+    }
+
     /** PATH(m, D[n]) of RFC 9162 §2.1.3.1, leaf index {@code m} (0-based) in the tree of the first {@code n} leaves. */
     public List<byte[]> inclusionProof(long m, long n) {
         check(n <= size() && m >= 0 && m < n, "leaf " + m + " is not in a tree of size " + n);
