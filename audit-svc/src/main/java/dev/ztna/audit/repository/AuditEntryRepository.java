@@ -54,8 +54,15 @@ public class AuditEntryRepository implements PanacheRepositoryBase<AuditEntry, L
         });
     }
 
-    public Optional<AuditEntry> tip() {
-        return find("order by seq desc").firstResultOptional();
+    /** The last entry's place in the chain, without loading the entry. */
+    public record Tip(long seq, byte[] entryHash) {
+    }
+
+    public Optional<Tip> tip() {
+        List<Object[]> rows = getEntityManager()
+                .createQuery("select e.seq, e.entryHash from AuditEntry e order by e.seq desc", Object[].class)
+                .setMaxResults(1).getResultList();
+        return rows.stream().findFirst().map(r -> new Tip((Long) r[0], (byte[]) r[1]));
     }
 
     public Set<UUID> existing(Collection<UUID> ids) {

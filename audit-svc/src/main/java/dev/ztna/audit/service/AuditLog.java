@@ -61,9 +61,9 @@ public class AuditLog {
             unique.putIfAbsent(UUID.fromString(event.getId()), event);
         }
         Set<UUID> stored = repository.existing(unique.keySet());
-        AuditEntry tip = repository.tip().orElse(null);
-        long seq = tip == null ? 0 : tip.seq;
-        byte[] prev = tip == null ? ChainHasher.GENESIS : tip.entryHash;
+        AuditEntryRepository.Tip tip = repository.tip().orElse(null);
+        long seq = tip == null ? 0 : tip.seq();
+        byte[] prev = tip == null ? ChainHasher.GENESIS : tip.entryHash();
         Instant now = Instant.now();
         List<AuditEntry> fresh = new ArrayList<>();
         for (Map.Entry<UUID, AuditEvent> e : unique.entrySet()) {
