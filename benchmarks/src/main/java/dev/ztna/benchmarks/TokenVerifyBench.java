@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 public class TokenVerifyBench {
 
     TokenVerifier verifier;
+    TokenVerifier cachingVerifier;
     JwtConsumer signatureOnly;
     String token;
 
@@ -66,19 +67,33 @@ public class TokenVerifyBench {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         token = jws.getCompactSerialization();
         JwksVerificationKeyResolver keys = new JwksVerificationKeyResolver(List.of(key));
-        verifier = new TokenVerifier(new AuthConfig() {
+        verifier = new TokenVerifier(config(0), keys);
+        cachingVerifier = new TokenVerifier(config(10_000), keys);
+        signatureOnly = new JwtConsumerBuilder().setSkipAllValidators().setVerificationKeyResolver(keys).build();
+    }
+
+    static AuthConfig config(int cacheSize) {
+        return new AuthConfig() {
             public String issuer() { return "https://identity.bench"; }
             public String audience() { return "ztna"; }
             public Optional<String> jwksUrl() { return Optional.empty(); }
             public Optional<List<String>> publicMethods() { return Optional.empty(); }
             public int clockSkewSeconds() { return 30; }
-        }, keys);
-        signatureOnly = new JwtConsumerBuilder().setSkipAllValidators().setVerificationKeyResolver(keys).build();
+            public int verifiedTokenCacheSize() { return cacheSize; }
+            public java.time.Duration verifiedTokenCacheTtl() { return java.time.Duration.ofMinutes(5); }
+        };
     }
 
+    /** Every check, every time (cache off). */
     @Benchmark
     public Caller tokenVerifier() throws Exception {
         return verifier.verify(token);
+    }
+
+    /** The same token presented again, as a broker's service token is on every Decide. */
+    @Benchmark
+    public Caller tokenVerifierCached() throws Exception {
+        return cachingVerifier.verify(token);
     }
 
     @Benchmark

@@ -28,6 +28,20 @@ public interface AuthConfig {
     @WithDefault("30")
     int clockSkewSeconds();
 
+    /**
+     * How many verified tokens to remember, so a token presented again (a broker's service token on every Decide, a
+     * user's on every call) skips the ES256 signature check. 0 turns the cache off.
+     */
+    @WithDefault("10000")
+    int verifiedTokenCacheSize();
+
+    /**
+     * How long a remembered token is trusted without re-checking its signature (never past its `exp`): bounds how
+     * long a token signed by a key since withdrawn from the JWKS keeps working.
+     */
+    @WithDefault("5m")
+    java.time.Duration verifiedTokenCacheTtl();
+
     default String effectiveJwksUrl() {
         return jwksUrl().orElse(issuer() + "/.well-known/jwks.json");
     }

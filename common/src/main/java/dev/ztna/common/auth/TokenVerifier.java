@@ -25,8 +25,10 @@ public class TokenVerifier {
     static final int MAX_TOKEN_LENGTH = 8192;
 
     private final JwtConsumer consumer;
+    private final VerifiedTokens verified;
 
     public TokenVerifier(AuthConfig config, VerificationKeyResolver keys) {
+        this.verified = new VerifiedTokens(config.verifiedTokenCacheSize(), config.verifiedTokenCacheTtl());
         this.consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
@@ -47,16 +49,22 @@ public class TokenVerifier {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException();
         }
+        Caller remembered = verified.get(token);
+        if (remembered != null) {
+            return remembered;
+        }
         try {
             JwtClaims claims = consumer.processToClaims(token);
             boolean service = claims.hasClaim("client_id");
             String name = service ? claims.getStringClaimValue("client_id")
                     : claims.getStringClaimValue("preferred_username");
             Object authTime = claims.getClaimValue("auth_time");
-            return new Caller(claims.getSubject(), name == null ? claims.getSubject() : name,
+            Caller caller = new Caller(claims.getSubject(), name == null ? claims.getSubject() : name,
                     stringSet(claims, "groups"), stringSet(claims, "roles"),
                     claims.getClaimValueAsString("sid"), service, stringSet(claims, "amr"),
                     authTime instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue()) : null);
+            verified.put(token, caller, claims.getExpirationTime().getValueInMillis());
+            return caller;
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
             throw new InvalidTokenException();
         }

@@ -72,8 +72,13 @@ public class DecisionGrpcService implements DecisionService {
         CompiledPolicy.Subject subject = new CompiledPolicy.Subject(username,
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
                 source, Set.copyOf(request.getContext().getAmrList()), authTime);
-        CompiledPolicy.Decision decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(),
-                request);
+        CompiledPolicy.Decision decision;
+        try {
+            decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(), request);
+        } catch (PolicyEvaluator.DecisionNotRecorded e) {
+            // fail closed: an unrecorded decision is no decision
+            throw io.grpc.Status.UNAVAILABLE.withDescription("decisions cannot be recorded right now; retry").asRuntimeException();
+        }
         return Uni.createFrom().item(DecideResponse.newBuilder()
                 .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
                 .setRuleId(decision.ruleId())

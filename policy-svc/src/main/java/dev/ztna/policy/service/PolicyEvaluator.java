@@ -4,12 +4,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.common.audit.AuditOutbox;
 import dev.ztna.proto.policy.v1.DecideRequest;
+import dev.ztna.proto.audit.v1.AuditEvent;
 import dev.ztna.proto.audit.v1.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Decides against the live policy and records every decision with its full input, for audit and later replay. */
 @ApplicationScoped
@@ -17,22 +20,24 @@ public class PolicyEvaluator {
 
     private final PolicyStore store;
     private final AuditOutbox audit;
+    private final DecisionRecorder recorder;
 
-    public PolicyEvaluator(PolicyStore store, AuditOutbox audit) {
+    public PolicyEvaluator(PolicyStore store, AuditOutbox audit, DecisionRecorder recorder) {
         this.store = store;
         this.audit = audit;
+        this.recorder = recorder;
     }
 
     /**
      * {@code input} is the request exactly as received; it is recorded with the evaluation time, so replaying the
-     * recorded snapshot against another policy version asks the very same question.
+     * recorded snapshot against another policy version asks the very same question. Returns only once the record is
+     * durable (group-committed with concurrent decisions by {@link DecisionRecorder}); throws if it cannot be written.
      */
-    @Transactional
     public CompiledPolicy.Decision decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
                                           DecideRequest input) {
         Instant now = Instant.now();
         CompiledPolicy.Decision decision = store.live().decide(subject, app, now);
-        audit.record(audit.event("policy.decision", subject.username(),
+        AuditEvent record = audit.event("policy.decision", subject.username(),
                         decision.allowed() ? Outcome.OUTCOME_SUCCESS : Outcome.OUTCOME_FAILURE, decision.reason())
                 .setApp(app)
                 .putAllAttributes(Map.of(
@@ -43,8 +48,23 @@ public class PolicyEvaluator {
                         "requested_by", caller,
                         "input", snapshot(input),
                         "input.time", now.toString()))
-                .build());
+                .build();
+        try {
+            recorder.record(record).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DecisionNotRecorded(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DecisionNotRecorded(e);
+        }
         return decision;
+    }
+
+    /** The decision could not be recorded, so it is not given. */
+    public static final class DecisionNotRecorded extends RuntimeException {
+        DecisionNotRecorded(Throwable cause) {
+            super("the decision could not be recorded", cause);
+        }
     }
 
     static String snapshot(DecideRequest input) {
