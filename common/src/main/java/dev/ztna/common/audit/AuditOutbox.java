@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,11 +40,21 @@ public class AuditOutbox {
     /** Joins the caller's transaction, so the event exists exactly when the change it records does. */
     @Transactional
     public void record(AuditEvent event) {
+        repository.persist(entry(event));
+    }
+
+    /** Many events in one statement batch, joining the caller's transaction. */
+    @Transactional
+    public void recordAll(List<AuditEvent> events) {
+        repository.insertAll(events.stream().map(AuditOutbox::entry).toList());
+    }
+
+    private static AuditOutboxEntry entry(AuditEvent event) {
         AuditOutboxEntry entry = new AuditOutboxEntry();
         entry.id = UUID.fromString(event.getId());
         entry.createdAt = Instant.now();
         entry.payload = event.toByteArray();
-        repository.persist(entry);
+        return entry;
     }
 
     @Transactional

@@ -9,6 +9,22 @@ import java.util.UUID;
 @ApplicationScoped
 public class AuditOutboxRepository implements PanacheRepositoryBase<AuditOutboxEntry, UUID> {
 
+    /** Many entries in one JDBC batch, outside the persistence context (they are only ever read back by the relay). */
+    public void insertAll(List<AuditOutboxEntry> entries) {
+        getEntityManager().unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO audit_outbox (id, created_at, payload) VALUES (?, ?, ?)")) {
+                for (AuditOutboxEntry e : entries) {
+                    insert.setObject(1, e.id);
+                    insert.setObject(2, e.createdAt.atOffset(java.time.ZoneOffset.UTC));
+                    insert.setBytes(3, e.payload);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
     /** The oldest pending entries, locked so that several instances of a service never send the same batch. */
     @SuppressWarnings("unchecked")
     public List<AuditOutboxEntry> lockOldest(int limit) {

@@ -14,7 +14,6 @@ import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.DecisionService;
 import dev.ztna.proto.policy.v1.Effect;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -43,7 +42,6 @@ public class DecisionGrpcService implements DecisionService {
     }
 
     @Override
-    @Blocking
     public Uni<DecideResponse> decide(DecideRequest request) {
         Caller caller = CallerContext.requireRole("broker");
         if (!request.hasSubject()) {
@@ -72,18 +70,21 @@ public class DecisionGrpcService implements DecisionService {
         CompiledPolicy.Subject subject = new CompiledPolicy.Subject(username,
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
                 source, Set.copyOf(request.getContext().getAmrList()), authTime);
-        CompiledPolicy.Decision decision;
-        try {
-            decision = evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(), request);
-        } catch (PolicyEvaluator.DecisionNotRecorded e) {
-            // fail closed: an unrecorded decision is no decision
-            throw io.grpc.Status.UNAVAILABLE.withDescription("decisions cannot be recorded right now; retry").asRuntimeException();
-        }
-        return Uni.createFrom().item(DecideResponse.newBuilder()
-                .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
-                .setRuleId(decision.ruleId())
-                .setReason(decision.reason())
-                .setPolicyVersion(decision.version())
-                .build());
+        // answered on the call's own event loop once the decision record is durable (never written from elsewhere)
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.Executor onCallContext = context == null ? Runnable::run
+                : task -> context.runOnContext(ignored -> task.run());
+        return Uni.createFrom().completionStage(
+                        evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(), request))
+                .emitOn(onCallContext)
+                .map(decision -> DecideResponse.newBuilder()
+                        .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
+                        .setRuleId(decision.ruleId())
+                        .setReason(decision.reason())
+                        .setPolicyVersion(decision.version())
+                        .build())
+                // fail closed: an unrecorded decision is no decision
+                .onFailure().transform(e -> io.grpc.Status.UNAVAILABLE
+                        .withDescription("decisions cannot be recorded right now; retry").asRuntimeException());
     }
 }

@@ -73,7 +73,7 @@ public class DecisionRecorder {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                QuarkusTransaction.requiringNew().run(() -> batch.forEach(p -> outbox.record(p.event())));
+                QuarkusTransaction.requiringNew().run(() -> outbox.recordAll(batch.stream().map(Pending::event).toList()));
                 batch.forEach(p -> p.durable().complete(null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

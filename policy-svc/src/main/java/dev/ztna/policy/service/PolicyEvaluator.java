@@ -10,9 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Decides against the live policy and records every decision with its full input, for audit and later replay. */
 @ApplicationScoped
@@ -30,10 +29,11 @@ public class PolicyEvaluator {
 
     /**
      * {@code input} is the request exactly as received; it is recorded with the evaluation time, so replaying the
-     * recorded snapshot against another policy version asks the very same question. Returns only once the record is
-     * durable (group-committed with concurrent decisions by {@link DecisionRecorder}); throws if it cannot be written.
+     * recorded snapshot against another policy version asks the very same question. Completes only once the record
+     * is durable (group-committed with concurrent decisions by {@link DecisionRecorder}), and fails with
+     * {@link DecisionNotRecorded} if it cannot be written. Never blocks: the evaluation is in memory.
      */
-    public CompiledPolicy.Decision decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
+    public CompletionStage<CompiledPolicy.Decision> decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
                                           DecideRequest input) {
         Instant now = Instant.now();
         CompiledPolicy.Decision decision = store.live().decide(subject, app, now);
@@ -49,15 +49,13 @@ public class PolicyEvaluator {
                         "input", snapshot(input),
                         "input.time", now.toString()))
                 .build();
-        try {
-            recorder.record(record).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DecisionNotRecorded(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DecisionNotRecorded(e);
-        }
-        return decision;
+        return recorder.record(record).orTimeout(10, TimeUnit.SECONDS)
+                .handle((durable, failure) -> {
+                    if (failure != null) {
+                        throw new DecisionNotRecorded(failure);
+                    }
+                    return decision;
+                });
     }
 
     /** The decision could not be recorded, so it is not given. */
