@@ -4,6 +4,7 @@ import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
 import dev.ztna.policy.service.CompiledPolicy;
+import dev.ztna.policy.service.DecisionInput;
 import com.google.protobuf.Timestamp;
 import dev.ztna.policy.service.PolicyChanges;
 import dev.ztna.policy.service.PolicyEvaluator;
@@ -17,7 +18,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-import java.util.Set;
 import java.util.regex.Pattern;
 
 @GrpcService
@@ -57,19 +57,12 @@ public class DecisionGrpcService implements DecisionService {
         if (request.getRequestId().length() > 128) {
             throw Errors.invalidArgument("request_id", "must be at most 128 characters");
         }
-        java.net.InetAddress source = null;
-        String address = request.getContext().getSourceAddress();
-        if (!address.isEmpty()) {
-            source = dev.ztna.policy.service.Cidr.literal(address);
-            if (source == null) {
-                throw Errors.invalidArgument("context.source_address", "must be an IPv4 or IPv6 address");
-            }
+        CompiledPolicy.Subject subject;
+        try {
+            subject = DecisionInput.subject(request);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalidArgument(e.getMessage(), "must be an IPv4 or IPv6 address");
         }
-        java.time.Instant authTime = request.getContext().hasAuthTime()
-                ? java.time.Instant.ofEpochSecond(request.getContext().getAuthTime().getSeconds()) : null;
-        CompiledPolicy.Subject subject = new CompiledPolicy.Subject(username,
-                Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
-                source, Set.copyOf(request.getContext().getAmrList()), authTime);
         // answered on the call's own event loop once the decision record is durable (never written from elsewhere)
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         java.util.concurrent.Executor onCallContext = context == null ? Runnable::run

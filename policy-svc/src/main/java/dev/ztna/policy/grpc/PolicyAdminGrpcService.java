@@ -17,7 +17,16 @@ import dev.ztna.proto.policy.v1.GetPolicyResponse;
 import dev.ztna.proto.policy.v1.PolicyAdminService;
 import dev.ztna.proto.policy.v1.PutPolicyRequest;
 import dev.ztna.proto.policy.v1.PutPolicyResponse;
+import dev.ztna.policy.config.PolicyConfig;
+import dev.ztna.policy.service.CompiledPolicy;
+import dev.ztna.policy.service.RecordedDecisions;
+import dev.ztna.policy.service.Simulator;
+import dev.ztna.proto.policy.v1.SimulateRequest;
+import dev.ztna.proto.policy.v1.SimulateResponse;
+import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
+import java.time.Instant;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -25,36 +34,88 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class PolicyAdminGrpcService implements PolicyAdminService {
 
+    static final Duration MAX_WINDOW = Duration.ofDays(90);
     private final PolicyStore store;
+    private final RecordedDecisions recorded;
+    private final PolicyConfig config;
 
-    public PolicyAdminGrpcService(PolicyStore store) {
+    public PolicyAdminGrpcService(PolicyStore store, RecordedDecisions recorded, PolicyConfig config) {
         this.store = store;
+        this.recorded = recorded;
+        this.config = config;
     }
 
     @Override
     @Blocking
     public Uni<PutPolicyResponse> putPolicy(PutPolicyRequest request) {
         Caller caller = CallerContext.requireRole("policy-admin");
-        PolicyCompiler.Format format = switch (request.getFormat()) {
-            case DOCUMENT_FORMAT_YAML -> PolicyCompiler.Format.YAML;
-            case DOCUMENT_FORMAT_JSON -> PolicyCompiler.Format.JSON;
-            default -> throw Errors.invalidArgument("format", "must be DOCUMENT_FORMAT_YAML or DOCUMENT_FORMAT_JSON");
-        };
+        PolicyCompiler.Format format = format(request.getFormat());
         try {
             long version = store.put(request.getDocument(), format, caller.name());
             return Uni.createFrom().item(PutPolicyResponse.newBuilder().setVersion(version).build());
         } catch (PolicyCompiler.InvalidPolicyException e) {
-            BadRequest.Builder violations = BadRequest.newBuilder();
-            e.errors().forEach(err -> violations.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                    .setField(err.location() + "." + err.field()).setDescription(err.message())));
-            throw StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                    .setCode(Code.INVALID_ARGUMENT.getNumber())
-                    .setMessage("policy rejected, the live version is unchanged: " + e.errors().get(0)
-                            + (e.errors().size() > 1 ? " (and " + (e.errors().size() - 1) + " more)" : ""))
-                    .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("POLICY_INVALID").setDomain(Errors.DOMAIN).build()))
-                    .addDetails(Any.pack(violations.build()))
-                    .build());
+            throw rejected(e, "policy rejected, the live version is unchanged: ");
         }
+    }
+
+    @Override
+    @Blocking
+    public Uni<SimulateResponse> simulate(SimulateRequest request) {
+        CallerContext.requireRole("policy-admin", "auditor");
+        PolicyCompiler.Format format = format(request.getFormat());
+        Instant to = request.hasTo() ? instant(request.getTo()) : Instant.now();
+        Instant from = request.hasFrom() ? instant(request.getFrom()) : to.minus(Duration.ofDays(7));
+        if (!from.isBefore(to)) {
+            throw Errors.invalidArgument("from", "must be before to");
+        }
+        if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+            throw Errors.invalidArgument("to", "the window may span at most " + MAX_WINDOW.toDays() + " days");
+        }
+        CompiledPolicy candidate;
+        try {
+            candidate = PolicyCompiler.compile(request.getDocument(), format, 0);
+        } catch (PolicyCompiler.InvalidPolicyException e) {
+            throw rejected(e, "candidate policy is invalid: ");
+        }
+        Simulator simulator = new Simulator(candidate);
+        boolean complete;
+        try {
+            complete = recorded.forEach(from, to, config.simulationMaxDecisions(), simulator::replay);
+        } catch (RecordedDecisions.Unavailable e) {
+            throw Status.UNAVAILABLE.withDescription("recorded decisions cannot be read from audit-svc: " + e.getMessage())
+                    .asRuntimeException();
+        }
+        if (!complete) {
+            throw Status.FAILED_PRECONDITION.withDescription("the window holds more than "
+                    + config.simulationMaxDecisions() + " recorded decisions; narrow from/to").asRuntimeException();
+        }
+        return Uni.createFrom().item(simulator.result());
+    }
+
+    private static PolicyCompiler.Format format(DocumentFormat format) {
+        return switch (format) {
+            case DOCUMENT_FORMAT_YAML -> PolicyCompiler.Format.YAML;
+            case DOCUMENT_FORMAT_JSON -> PolicyCompiler.Format.JSON;
+            default -> throw Errors.invalidArgument("format", "must be DOCUMENT_FORMAT_YAML or DOCUMENT_FORMAT_JSON");
+        };
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    /** INVALID_ARGUMENT with every located error as a field violation. */
+    private static RuntimeException rejected(PolicyCompiler.InvalidPolicyException e, String prefix) {
+        BadRequest.Builder violations = BadRequest.newBuilder();
+        e.errors().forEach(err -> violations.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                .setField(err.location() + "." + err.field()).setDescription(err.message())));
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.INVALID_ARGUMENT.getNumber())
+                .setMessage(prefix + e.errors().get(0)
+                        + (e.errors().size() > 1 ? " (and " + (e.errors().size() - 1) + " more)" : ""))
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("POLICY_INVALID").setDomain(Errors.DOMAIN).build()))
+                .addDetails(Any.pack(violations.build()))
+                .build());
     }
 
     @Override

@@ -1,0 +1,31 @@
+package dev.ztna.policy.service;
+
+import dev.ztna.proto.policy.v1.DecideRequest;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Set;
+
+/** A Decide request as the engine sees it: the same for a live decision and for a replayed recorded one. */
+public final class DecisionInput {
+
+    private DecisionInput() {
+    }
+
+    /** @throws IllegalArgumentException naming the field when the source address is not an IP literal */
+    public static CompiledPolicy.Subject subject(DecideRequest request) {
+        InetAddress source = null;
+        String address = request.getContext().getSourceAddress();
+        if (!address.isEmpty()) {
+            source = Cidr.literal(address);
+            if (source == null) {
+                throw new IllegalArgumentException("context.source_address");
+            }
+        }
+        Instant authTime = request.getContext().hasAuthTime()
+                ? Instant.ofEpochSecond(request.getContext().getAuthTime().getSeconds()) : null;
+        return new CompiledPolicy.Subject(request.getSubject().getUsername(),
+                Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
+                source, Set.copyOf(request.getContext().getAmrList()), authTime);
+    }
+}
