@@ -23,6 +23,10 @@ final class Endpoints {
             description = "broker-svc host:port (env ZTNA_BROKER). Default: ${DEFAULT-VALUE}")
     String broker;
 
+    @Option(names = "--policy", defaultValue = "${env:ZTNA_POLICY:-localhost:8082}",
+            description = "policy-svc host:port (env ZTNA_POLICY). Default: ${DEFAULT-VALUE}")
+    String policy;
+
     @Option(names = "--config-dir", defaultValue = "${env:ZTNA_CONFIG_DIR:-${sys:user.home}/.config/ztna}",
             description = "Where the login token is kept, readable by you only (env ZTNA_CONFIG_DIR). Default: ${DEFAULT-VALUE}")
     Path configDir;

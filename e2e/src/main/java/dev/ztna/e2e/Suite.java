@@ -183,6 +183,7 @@ public final class Suite implements AutoCloseable {
         ManagedProcess policy = service("policy-svc", ports.policy(), "policy", dbPasswords, logs, Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("policy-svc"),
                 "ZTNA_POLICY_BOOTSTRAP_FILE", policySeed.toString(),
+                "ZTNA_POLICY_AUDIT_URL", auditUrl(),
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
         ManagedProcess broker = service("broker-svc", ports.broker(), "broker", dbPasswords, logs, Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
@@ -287,7 +288,7 @@ public final class Suite implements AutoCloseable {
                     "groups", u.groups(), "roles", u.roles()));
         }
         List<Map<String, Object>> accounts = List.of(
-                Map.of("client_id", "policy-svc", "secret", secrets.get("policy-svc"), "roles", List.of("audit-writer")),
+                Map.of("client_id", "policy-svc", "secret", secrets.get("policy-svc"), "roles", List.of("audit-writer", "auditor")),
                 Map.of("client_id", "broker-svc", "secret", secrets.get("broker-svc"), "roles", List.of("broker", "audit-writer")),
                 Map.of("client_id", "connector-demo", "secret", secrets.get("connector-demo"), "roles", List.of("connector")),
                 Map.of("client_id", "auditor", "secret", secrets.get("auditor"), "roles", List.of("auditor")),

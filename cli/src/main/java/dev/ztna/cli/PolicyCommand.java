@@ -1,0 +1,8 @@
+package dev.ztna.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies (policy-svc).",
+        subcommands = PolicySimulateCommand.class)
+final class PolicyCommand {
+}
