@@ -16,7 +16,7 @@ public final class CompiledPolicy {
 
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
                        Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
-                       java.time.Duration maxAuthAge) {
+                       java.time.Duration maxAuthAge, PostureCondition posture) {
 
         /** The where/how conditions; a missing fact (no address, no auth time) never satisfies one. */
         boolean contextHolds(Subject subject, java.time.Instant now) {
@@ -24,6 +24,9 @@ public final class CompiledPolicy {
                 return false;
             }
             if (!mfa.isEmpty() && !intersects(mfa, subject.amr())) {
+                return false;
+            }
+            if (posture != null && !posture.holds(subject.device(), now)) {
                 return false;
             }
             return maxAuthAge == null
@@ -46,10 +49,15 @@ public final class CompiledPolicy {
     }
 
     public record Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
-                          Set<String> amr, java.time.Instant authTime) {
+                          Set<String> amr, java.time.Instant authTime, PostureCondition.Device device) {
 
         public Subject(String username, Set<String> groups, Set<String> roles) {
-            this(username, groups, roles, null, Set.of(), null);
+            this(username, groups, roles, null, Set.of(), null, null);
+        }
+
+        public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
+                       Set<String> amr, java.time.Instant authTime) {
+            this(username, groups, roles, source, amr, authTime, null);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.ztna.proto.policy.v1.DecideRequest;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
 /** A Decide request as the engine sees it: the same for a live decision and for a replayed recorded one. */
@@ -24,8 +25,15 @@ public final class DecisionInput {
         }
         Instant authTime = request.getContext().hasAuthTime()
                 ? Instant.ofEpochSecond(request.getContext().getAuthTime().getSeconds()) : null;
+        PostureCondition.Device device = null;
+        if (request.getContext().hasDevice()) {
+            var reported = request.getContext().getDevice();
+            device = new PostureCondition.Device(reported.getDeviceId(), Map.copyOf(reported.getAttributesMap()),
+                    reported.hasReportedAt() ? Instant.ofEpochSecond(reported.getReportedAt().getSeconds(),
+                            reported.getReportedAt().getNanos()) : null);
+        }
         return new CompiledPolicy.Subject(request.getSubject().getUsername(),
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
-                source, Set.copyOf(request.getContext().getAmrList()), authTime);
+                source, Set.copyOf(request.getContext().getAmrList()), authTime, device);
     }
 }

@@ -129,7 +129,9 @@ public final class PolicyCompiler {
             }
             java.time.Duration maxAuthAge = null;
             Set<String> mfa = Set.of();
+            PostureCondition posture = null;
             if (rule.how() != null) {
+                posture = posture(where, rule.how().posture(), errors);
                 mfa = set(rule.how().mfa());
                 for (String m : mfa) {
                     if (!m.matches("[a-z]{2,16}")) {
@@ -150,13 +152,55 @@ public final class PolicyCompiler {
             }
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
-                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge));
+                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture));
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidPolicyException(errors);
         }
         return new CompiledPolicy(version, rules);
+    }
+
+    private static PostureCondition posture(String where, PolicyDocument.Posture posture, List<PolicyError> errors) {
+        if (posture == null) {
+            return null;
+        }
+        java.time.Duration maxAge = PostureCondition.DEFAULT_MAX_AGE;
+        if (posture.maxAge() != null) {
+            try {
+                maxAge = java.time.Duration.parse(posture.maxAge());
+                if (maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(java.time.Duration.ofDays(1)) > 0) {
+                    errors.add(new PolicyError(where, "how.posture.max_age", "must be positive and at most P1D"));
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                errors.add(new PolicyError(where, "how.posture.max_age", "'" + posture.maxAge()
+                        + "' must be an ISO-8601 duration, e.g. PT10M"));
+            }
+        }
+        java.util.Map<String, Boolean> flags = new java.util.TreeMap<>();
+        if (posture.diskEncrypted() != null) {
+            flags.put("disk_encrypted", posture.diskEncrypted());
+        }
+        if (posture.firewallOn() != null) {
+            flags.put("firewall_on", posture.firewallOn());
+        }
+        if (posture.screenLock() != null) {
+            flags.put("screen_lock", posture.screenLock());
+        }
+        Set<String> os = set(posture.os());
+        if (posture.os() != null && os.isEmpty()) {
+            errors.add(new PolicyError(where, "how.posture.os", "must name at least one os (e.g. linux, macos, windows), or be left out"));
+        }
+        for (String o : os) {
+            if (!o.matches("[a-z0-9_-]{1,32}")) {
+                errors.add(new PolicyError(where, "how.posture.os", "'" + o + "' is not an os name (e.g. linux, macos, windows)"));
+            }
+        }
+        if (posture.minAgentVersion() != null && !posture.minAgentVersion().matches(PostureCondition.VERSION)) {
+            errors.add(new PolicyError(where, "how.posture.min_agent_version", "'" + posture.minAgentVersion()
+                    + "' must be a dotted version, e.g. 1.4.2"));
+        }
+        return new PostureCondition(maxAge, java.util.Map.copyOf(flags), os, posture.minAgentVersion());
     }
 
     private static final java.util.Map<String, java.time.DayOfWeek> DAYS = java.util.Map.of(

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** The policy file as written (schema ztna.dev/v1). Validated by {@link PolicyCompiler}, never trusted as parsed. */
 @RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class,
-        PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class})
+        PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class,
+        PolicyDocument.Posture.class})
 public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules) {
 
     public record Rule(String id, String effect, String description, Who who, What what, When when, Where where,
@@ -33,9 +34,18 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
 
     /**
      * How the subject authenticated: at least one of the {@code mfa} methods (RFC 8176 amr values such as otp) and a
-     * login no older than {@code max_auth_age} (ISO-8601 duration, e.g. PT8H).
+     * login no older than {@code max_auth_age} (ISO-8601 duration, e.g. PT8H), and a device whose posture holds.
      */
-    public record How(List<String> mfa, @JsonProperty("max_auth_age") String maxAuthAge) {
+    public record How(List<String> mfa, @JsonProperty("max_auth_age") String maxAuthAge, Posture posture) {
+    }
+
+    /**
+     * The device's last posture report: no older than {@code max_age} (default PT15M), and each listed requirement
+     * met. A missing report, or a missing attribute, never satisfies a requirement.
+     */
+    public record Posture(@JsonProperty("max_age") String maxAge, @JsonProperty("disk_encrypted") Boolean diskEncrypted,
+                          @JsonProperty("firewall_on") Boolean firewallOn, @JsonProperty("screen_lock") Boolean screenLock,
+                          List<String> os, @JsonProperty("min_agent_version") String minAgentVersion) {
     }
 
     /** What the rule is about: application names. */
