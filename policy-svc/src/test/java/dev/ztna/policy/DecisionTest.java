@@ -33,6 +33,7 @@ import static dev.ztna.common.testing.GrpcTestChannels.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
@@ -141,6 +142,16 @@ class DecisionTest {
         assertEquals("rules[0] (id=x).effect", GrpcTestChannels.badField(e));
         assertEquals(before, admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion());
         assertEquals(Effect.EFFECT_ALLOW, decisions.decide(request("alice", "echo", "engineering")).getEffect());
+
+        StatusRuntimeException failing = assertThrows(StatusRuntimeException.class, () -> admin.putPolicy(PutPolicyRequest.newBuilder()
+                .setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules: [{id: x, effect: allow, who: {groups: [g]}, what: {apps: [echo]}}]\n"
+                        + "tests: [{name: alice keeps echo, input: {user: alice, groups: [engineering], app: echo}, expect: allow}]")
+                .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, failing.getStatus().getCode());
+        assertEquals("tests[0] (name=alice keeps echo).expect", GrpcTestChannels.badField(failing));
+        assertTrue(failing.getStatus().getDescription().contains("expected allow, got deny"), failing.getStatus().getDescription());
+        assertEquals(before, admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion());
 
         assertInvalid("format", () -> admin.putPolicy(PutPolicyRequest.newBuilder().setDocument("x").build()));
         var brokerAsAdmin = PolicyAdminServiceGrpc.newBlockingStub(channel)

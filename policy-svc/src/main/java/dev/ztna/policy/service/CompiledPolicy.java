@@ -69,8 +69,15 @@ public final class CompiledPolicy {
     private final Map<String, List<Rule>> byApp = new HashMap<>();
     private final List<Rule> anyApp = new ArrayList<>();
 
+    private final List<PolicyTests.Case> tests;
+
     CompiledPolicy(long version, List<Rule> rules) {
+        this(version, rules, List.of());
+    }
+
+    CompiledPolicy(long version, List<Rule> rules, List<PolicyTests.Case> tests) {
         this.version = version;
+        this.tests = List.copyOf(tests);
         this.ruleCount = rules.size();
         for (Rule rule : rules) {
             for (String app : rule.apps()) {
@@ -85,6 +92,11 @@ public final class CompiledPolicy {
 
     public long version() {
         return version;
+    }
+
+    /** The test cases the document carries (run by {@link PolicyTests}, never during a decision). */
+    public List<PolicyTests.Case> tests() {
+        return tests;
     }
 
     public int ruleCount() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -155,10 +156,69 @@ public final class PolicyCompiler {
                         set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture));
             }
         }
+        List<PolicyTests.Case> tests = tests(doc.tests(), ids, errors);
         if (!errors.isEmpty()) {
             throw new InvalidPolicyException(errors);
         }
-        return new CompiledPolicy(version, rules);
+        return new CompiledPolicy(version, rules, tests);
+    }
+
+    private static List<PolicyTests.Case> tests(List<PolicyDocument.TestCase> source, Set<String> ruleIds,
+                                                List<PolicyError> errors) {
+        List<PolicyTests.Case> tests = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; source != null && i < source.size(); i++) {
+            PolicyDocument.TestCase test = source.get(i);
+            if (test == null) {
+                errors.add(new PolicyError("tests[" + i + "]", "test", "must not be empty"));
+                continue;
+            }
+            String where = "tests[" + i + "]" + (test.name() == null ? "" : " (name=" + test.name() + ")");
+            int before = errors.size();
+            if (test.name() == null || test.name().isBlank() || test.name().length() > 200) {
+                errors.add(new PolicyError(where, "name", "must be 1..200 characters"));
+            } else if (!names.add(test.name())) {
+                errors.add(new PolicyError(where, "name", "duplicate test name"));
+            }
+            if (!"allow".equals(test.expect()) && !"deny".equals(test.expect())) {
+                errors.add(new PolicyError(where, "expect", "must be allow or deny"));
+            }
+            if (test.rule() != null && !test.rule().isEmpty() && !ruleIds.contains(test.rule())) {
+                errors.add(new PolicyError(where, "rule", "no rule has the id '" + test.rule() + "' (\"\" is the default deny)"));
+            }
+            PolicyDocument.TestInput in = test.input();
+            if (in == null) {
+                errors.add(new PolicyError(where, "input", "is required"));
+                continue;
+            }
+            if (in.user() == null || !NAME.matcher(in.user()).matches()) {
+                errors.add(new PolicyError(where, "input.user", "must be a user name"));
+            }
+            if (in.app() == null || !NAME.matcher(in.app()).matches()) {
+                errors.add(new PolicyError(where, "input.app", "must be an app name"));
+            }
+            java.net.InetAddress source2 = null;
+            if (in.sourceAddress() != null) {
+                source2 = Cidr.literal(in.sourceAddress());
+                if (source2 == null) {
+                    errors.add(new PolicyError(where, "input.source_address", "must be an IPv4 or IPv6 address"));
+                }
+            }
+            Instant authTime = instant(where, "input.auth_time", in.authTime(), errors);
+            Instant time = instant(where, "input.time", in.time(), errors);
+            PostureCondition.Device device = null;
+            if (in.device() != null) {
+                device = new PostureCondition.Device("test", in.device().attributes() == null ? java.util.Map.of()
+                        : java.util.Map.copyOf(in.device().attributes()),
+                        instant(where, "input.device.reported_at", in.device().reportedAt(), errors));
+            }
+            if (errors.size() == before) {
+                tests.add(new PolicyTests.Case(where, test.name(), new CompiledPolicy.Subject(in.user(), set(in.groups()),
+                        set(in.roles()), source2, set(in.amr()), authTime, device), in.app(), time,
+                        "allow".equals(test.expect()), test.rule()));
+            }
+        }
+        return tests;
     }
 
     private static PostureCondition posture(String where, PolicyDocument.Posture posture, List<PolicyError> errors) {

@@ -8,8 +8,25 @@ import java.util.List;
 /** The policy file as written (schema ztna.dev/v1). Validated by {@link PolicyCompiler}, never trusted as parsed. */
 @RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class,
         PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class,
-        PolicyDocument.Posture.class})
-public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules) {
+        PolicyDocument.Posture.class, PolicyDocument.TestCase.class, PolicyDocument.TestInput.class,
+        PolicyDocument.TestDevice.class})
+public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules, List<TestCase> tests) {
+
+    /**
+     * A test the document carries: this input must get this effect (and, if given, from this rule; "" for the default
+     * deny). A version whose tests fail is not stored.
+     */
+    public record TestCase(String name, TestInput input, String expect, String rule) {
+    }
+
+    /** The question asked; {@code time} is the evaluation instant (ISO-8601, default: when the tests run). */
+    public record TestInput(String user, List<String> groups, List<String> roles, String app,
+                            @JsonProperty("source_address") String sourceAddress, List<String> amr,
+                            @JsonProperty("auth_time") String authTime, String time, TestDevice device) {
+    }
+
+    public record TestDevice(java.util.Map<String, String> attributes, @JsonProperty("reported_at") String reportedAt) {
+    }
 
     public record Rule(String id, String effect, String description, Who who, What what, When when, Where where,
                        How how) {

@@ -68,11 +68,15 @@ public class PolicyStore {
         return QuarkusTransaction.requiringNew().call(repository::findLatest);
     }
 
-    /** Validates, stores and activates a document; returns its version. */
+    /** Validates, runs the document's own tests, stores and activates it; returns its version. */
     @Transactional
     public synchronized long put(String document, PolicyCompiler.Format format, String author) {
         long next = repository.findLatest().map(v -> v.version).orElse(0L) + 1;
         CompiledPolicy compiled = PolicyCompiler.compile(document, format, next);
+        List<PolicyTests.Failure> failed = PolicyTests.run(compiled, Instant.now());
+        if (!failed.isEmpty()) {
+            throw new PolicyCompiler.InvalidPolicyException(PolicyTests.asErrors(failed));
+        }
         PolicyVersion version = new PolicyVersion();
         version.version = next;
         version.document = document;
