@@ -3,6 +3,6 @@ package dev.ztna.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies (policy-svc).",
-        subcommands = PolicySimulateCommand.class)
+        subcommands = {PolicyTestCommand.class, PolicySimulateCommand.class})
 final class PolicyCommand {
 }
