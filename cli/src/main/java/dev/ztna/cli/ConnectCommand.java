@@ -42,6 +42,10 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Local address to listen on. Default: ${DEFAULT-VALUE} (only this machine)")
     String bind;
 
+    @Option(names = "--justification", defaultValue = "",
+            description = "Why you need access (text or ticket id); required by some policies, always audited")
+    String justification;
+
     private ExecutorService workers;
 
     @Override
@@ -55,7 +59,7 @@ final class ConnectCommand implements Callable<Integer> {
                 .withCallCredentials(credentials);
         AccessServiceGrpc.AccessServiceStub tunnels = AccessServiceGrpc.newStub(channel).withCallCredentials(credentials);
         OpenSessionResponse session = access.withDeadlineAfter(30, TimeUnit.SECONDS)
-                .openSession(OpenSessionRequest.newBuilder().setApp(app).build());
+                .openSession(OpenSessionRequest.newBuilder().setApp(app).setJustification(justification).build());
         workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ztna-tunnel");
             t.setDaemon(true);

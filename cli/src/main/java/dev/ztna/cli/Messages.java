@@ -20,6 +20,7 @@ final class Messages {
                 case UNAVAILABLE -> "service unavailable: " + (detail.isEmpty() ? "cannot reach the server" : detail);
                 case DEADLINE_EXCEEDED -> "the server did not answer in time";
                 case RESOURCE_EXHAUSTED -> detail.isEmpty() ? "too many attempts; try again later" : detail;
+                case FAILED_PRECONDITION -> detail.isEmpty() ? "a precondition is not met" : detail;
                 default -> s.getStatus().getCode() + (detail.isEmpty() ? "" : ": " + detail);
             };
         }

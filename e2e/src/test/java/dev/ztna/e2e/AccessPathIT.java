@@ -313,6 +313,89 @@ class AccessPathIT {
         assertTrue(output(afterLogout).contains("not logged in"));
     }
 
+    @Test
+    @Order(9)
+    void obligationsAreEnforcedJustificationIdleTimeoutAndMaximumDuration() throws Exception {
+        var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
+                .withCallCredentials(bearer(token("admin")));
+        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
+                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}, obligations: {idle_timeout: PT2S, justification: required}}\n").build());
+        String it = token("admin");
+        StatusRuntimeException unjustified = assertThrows(StatusRuntimeException.class,
+                () -> access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, unjustified.getStatus().getCode());
+        assertTrue(unjustified.getStatus().getDescription().contains("justification"), unjustified.getStatus().toString());
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("x".repeat(501)).build()));
+
+        String idleSession = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("CHG-42 restart the echo service").build()).getSessionId();
+        Status idle = tunnelStatus(it, idleSession); // one echoed frame, then silence
+        assertEquals(Status.Code.PERMISSION_DENIED, idle.getCode(), idle.toString());
+        assertTrue(idle.getDescription().contains("idle"), idle.toString());
+
+        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
+                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}, obligations: {max_session: PT3S}}\n").build());
+        String busySession = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        Status busy = busyTunnelStatus(it, busySession);
+        assertEquals(Status.Code.PERMISSION_DENIED, busy.getCode(), busy.toString());
+        assertTrue(busy.getDescription().contains("maximum session duration"), busy.toString());
+
+        String auditor = suite.serviceToken("auditor");
+        Instant deadline = Instant.now().plusSeconds(20);
+        boolean justified = false;
+        Set<String> causes = new java.util.HashSet<>();
+        while ((!justified || causes.size() < 2) && Instant.now().isBefore(deadline)) {
+            for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=session.open&actor=admin", auditor).path("events")) {
+                justified |= e.path("attributes").path("justification").asText().equals("CHG-42 restart the echo service");
+            }
+            for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=session.revoke&actor=admin", auditor).path("events")) {
+                String reason = e.path("reason").asText();
+                if (reason.contains("idle") || reason.contains("maximum session duration")) {
+                    causes.add(reason.contains("idle") ? "idle" : "max");
+                }
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(justified, "the justification is in the session.open audit record");
+        assertEquals(Set.of("idle", "max"), causes, "both cuts left a receipt");
+    }
+
+    /** A tunnel that keeps sending a frame every 200 ms until the broker ends it; its final status. */
+    Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Status[] result = new Status[1];
+        StreamObserver<TunnelRequest> out = AccessServiceGrpc.newStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(token)).tunnel(new StreamObserver<>() {
+                    @Override
+                    public void onNext(TunnelResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result[0] = Status.fromThrowable(t);
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        result[0] = Status.OK;
+                        done.countDown();
+                    }
+                });
+        out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!done.await(200, TimeUnit.MILLISECONDS) && Instant.now().isBefore(deadline)) {
+            out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8("busy")).build());
+        }
+        assertTrue(done.await(1, TimeUnit.SECONDS), "the busy tunnel was never cut");
+        return result[0];
+    }
+
     // ---- helpers
 
     static void assertEchoed(int port, byte[] payload) {

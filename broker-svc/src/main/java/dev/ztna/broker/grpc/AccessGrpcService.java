@@ -83,7 +83,11 @@ public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
         if (!APP.matcher(app).matches()) {
             throw Errors.invalidArgument("app", "must be 1..64 characters of a-z, 0-9 and -");
         }
-        LiveSession session = sessions.open(caller, app, UUID.randomUUID().toString());
+        String justification = request.getJustification().strip();
+        if (justification.length() > 500 || justification.chars().anyMatch(Character::isISOControl)) {
+            throw Errors.invalidArgument("justification", "must be at most 500 characters, without control characters");
+        }
+        LiveSession session = sessions.open(caller, app, UUID.randomUUID().toString(), justification);
         response.onNext(OpenSessionResponse.newBuilder()
                 .setSessionId(session.id().toString())
                 .setOpenTime(Timestamp.newBuilder().setSeconds(session.openedAt().getEpochSecond()))

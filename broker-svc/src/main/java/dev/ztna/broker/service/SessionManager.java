@@ -13,6 +13,7 @@ import dev.ztna.common.grpc.SourceAddress;
 import dev.ztna.proto.audit.v1.Outcome;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.Effect;
+import dev.ztna.proto.policy.v1.Obligations;
 import io.grpc.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -73,12 +74,18 @@ public class SessionManager implements TunnelBroker.SessionLookup {
      * path and get the same answer.
      */
     @Transactional
-    public LiveSession open(Caller caller, String app, String requestId) {
+    public LiveSession open(Caller caller, String app, String requestId, String justification) {
         String source = SourceAddress.current();
         DecideResponse decision = policy.decide(caller, app, requestId, source);
         boolean online = connectors.isOnline(app);
         if (decision.getEffect() != Effect.EFFECT_ALLOW || !online) {
             throw Errors.notFound("APP_NOT_FOUND", "app not found");
+        }
+        Obligations obligations = decision.getObligations();
+        if (obligations.getJustificationRequired() && justification.isEmpty()) {
+            // the app is visible to this user (allowed and online), so saying what is missing leaks nothing
+            throw Errors.failedPrecondition("JUSTIFICATION_REQUIRED",
+                    "access to " + app + " requires a justification (ztna connect --justification \"…\")");
         }
         Instant now = Instant.now();
         AccessSession session = new AccessSession();
@@ -93,9 +100,13 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         audit.record(audit.event("session.open", caller.name(), Outcome.OUTCOME_SUCCESS, decision.getReason())
                 .setApp(app).setSessionId(session.id.toString())
                 .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
-                        "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId))
+                        "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId,
+                        "justification", justification,
+                        "obligations", obligationsText(obligations)))
                 .build());
-        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now);
+        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now,
+                duration(obligations.hasMaxSessionDuration(), obligations.getMaxSessionDuration()),
+                duration(obligations.hasIdleTimeout(), obligations.getIdleTimeout()));
         live.put(session.id, liveSession);
         return liveSession;
     }
@@ -160,6 +171,40 @@ public class SessionManager implements TunnelBroker.SessionLookup {
                             "latency_ms", Long.toString(Math.max(0, closed.toEpochMilli() - causeTime.toEpochMilli()))))
                     .build());
         });
+    }
+
+    /** Cuts every session that broke an obligation of its policy rule (maximum duration, idle timeout). */
+    @io.quarkus.scheduler.Scheduled(every = "${ztna.broker.obligation-check-interval:1s}",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void enforceObligations() {
+        Instant now = Instant.now();
+        for (LiveSession session : List.copyOf(live.values())) {
+            LiveSession.Breach breach = session.breach(now);
+            if (breach != null) {
+                revoke(session, breach.cause(), breach.since());
+            }
+        }
+    }
+
+    private static java.time.Duration duration(boolean set, com.google.protobuf.Duration d) {
+        return set ? java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos()) : null;
+    }
+
+    private static String obligationsText(Obligations o) {
+        List<String> parts = new ArrayList<>();
+        if (o.hasMaxSessionDuration()) {
+            parts.add("max_session=" + duration(true, o.getMaxSessionDuration()));
+        }
+        if (o.hasIdleTimeout()) {
+            parts.add("idle_timeout=" + duration(true, o.getIdleTimeout()));
+        }
+        if (o.hasReauthInterval()) {
+            parts.add("reauth_every=" + duration(true, o.getReauthInterval()));
+        }
+        if (o.getJustificationRequired()) {
+            parts.add("justification=required");
+        }
+        return String.join(",", parts);
     }
 
     /** Backstop: every session is re-decided on a schedule, even if no change was pushed. */

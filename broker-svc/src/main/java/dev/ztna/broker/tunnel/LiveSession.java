@@ -3,6 +3,7 @@ package dev.ztna.broker.tunnel;
 import dev.ztna.common.auth.Caller;
 import io.grpc.Status;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -17,15 +18,21 @@ public final class LiveSession {
     private final String source;
     private final String app;
     private final Instant openedAt;
+    private final Duration maxDuration;
+    private final Duration idleTimeout;
     private final AtomicLong lastByteMillis = new AtomicLong();
     private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
 
-    public LiveSession(UUID id, Caller caller, String source, String app, Instant openedAt) {
+    /** {@code maxDuration} and {@code idleTimeout} are the policy's obligations; null means no limit. */
+    public LiveSession(UUID id, Caller caller, String source, String app, Instant openedAt, Duration maxDuration,
+                       Duration idleTimeout) {
         this.id = id;
         this.caller = caller;
         this.source = source;
         this.app = app;
         this.openedAt = openedAt;
+        this.maxDuration = maxDuration;
+        this.idleTimeout = idleTimeout;
         this.lastByteMillis.set(openedAt.toEpochMilli());
     }
 
@@ -66,6 +73,22 @@ public final class LiveSession {
 
     public Instant openedAt() {
         return openedAt;
+    }
+
+    /** The obligation this session breaks at {@code now}, with when it started to, or null. */
+    public Breach breach(Instant now) {
+        if (maxDuration != null && !now.isBefore(openedAt.plus(maxDuration))) {
+            return new Breach("maximum session duration " + maxDuration + " reached", openedAt.plus(maxDuration));
+        }
+        Instant idleSince = lastByteAt();
+        if (idleTimeout != null && !now.isBefore(idleSince.plus(idleTimeout))) {
+            return new Breach("idle for " + idleTimeout + " (idle timeout)", idleSince.plus(idleTimeout));
+        }
+        return null;
+    }
+
+    /** Why and since when a session must end. */
+    public record Breach(String cause, Instant since) {
     }
 
     void add(Splice splice) {

@@ -38,6 +38,10 @@ public final class Errors {
         return build(Code.NOT_FOUND, message, reason);
     }
 
+    public static StatusRuntimeException failedPrecondition(String reason, String message) {
+        return build(Code.FAILED_PRECONDITION, message, reason);
+    }
+
     public static StatusRuntimeException alreadyExists(String reason, String message) {
         return build(Code.ALREADY_EXISTS, message, reason);
     }

@@ -14,6 +14,7 @@ import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.DecisionService;
 import dev.ztna.proto.policy.v1.Effect;
+import dev.ztna.proto.policy.v1.Obligations;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -39,6 +40,24 @@ public class DecisionGrpcService implements DecisionService {
                 .setPolicyVersion(c.version())
                 .setChangeTime(Timestamp.newBuilder().setSeconds(c.at().getEpochSecond()).setNanos(c.at().getNano()))
                 .build());
+    }
+
+    static Obligations obligations(CompiledPolicy.Obligations o) {
+        Obligations.Builder out = Obligations.newBuilder().setJustificationRequired(o.justificationRequired());
+        if (o.maxSession() != null) {
+            out.setMaxSessionDuration(duration(o.maxSession()));
+        }
+        if (o.idleTimeout() != null) {
+            out.setIdleTimeout(duration(o.idleTimeout()));
+        }
+        if (o.reauthEvery() != null) {
+            out.setReauthInterval(duration(o.reauthEvery()));
+        }
+        return out.build();
+    }
+
+    private static com.google.protobuf.Duration duration(java.time.Duration d) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
     @Override
@@ -75,6 +94,7 @@ public class DecisionGrpcService implements DecisionService {
                         .setRuleId(decision.ruleId())
                         .setReason(decision.reason())
                         .setPolicyVersion(decision.version())
+                        .setObligations(obligations(decision.obligations()))
                         .build())
                 // fail closed: an unrecorded decision is no decision
                 .onFailure().transform(e -> io.grpc.Status.UNAVAILABLE

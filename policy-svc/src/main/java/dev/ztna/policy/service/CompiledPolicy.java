@@ -16,7 +16,7 @@ public final class CompiledPolicy {
 
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
                        Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
-                       java.time.Duration maxAuthAge, PostureCondition posture) {
+                       java.time.Duration maxAuthAge, PostureCondition posture, Obligations obligations) {
 
         /** The where/how conditions; a missing fact (no address, no auth time) never satisfies one. */
         boolean contextHolds(Subject subject, java.time.Instant now) {
@@ -61,7 +61,17 @@ public final class CompiledPolicy {
         }
     }
 
-    public record Decision(boolean allowed, String ruleId, String reason, long version) {
+    public record Decision(boolean allowed, String ruleId, String reason, long version, Obligations obligations) {
+
+        public Decision(boolean allowed, String ruleId, String reason, long version) {
+            this(allowed, ruleId, reason, version, Obligations.NONE);
+        }
+    }
+
+    /** What an allow imposes on the session; a null duration means no limit. */
+    public record Obligations(java.time.Duration maxSession, java.time.Duration idleTimeout,
+                              java.time.Duration reauthEvery, boolean justificationRequired) {
+        public static final Obligations NONE = new Obligations(null, null, null, false);
     }
 
     private final long version;
@@ -130,7 +140,7 @@ public final class CompiledPolicy {
             }
         }
         if (allow != null) {
-            return new Decision(true, allow.id(), "allowed by rule " + allow.id(), version);
+            return new Decision(true, allow.id(), "allowed by rule " + allow.id(), version, allow.obligations());
         }
         if (outsideTime != null) {
             return new Decision(false, "", "default deny: rule " + outsideTime.id() + " allows this only "

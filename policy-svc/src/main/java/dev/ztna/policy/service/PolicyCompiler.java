@@ -151,9 +151,11 @@ public final class PolicyCompiler {
                     }
                 }
             }
+            CompiledPolicy.Obligations obligations = obligations(where, rule.obligations(), allow, errors);
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
-                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture));
+                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture,
+                        obligations));
             }
         }
         List<PolicyTests.Case> tests = tests(doc.tests(), ids, errors);
@@ -219,6 +221,42 @@ public final class PolicyCompiler {
             }
         }
         return tests;
+    }
+
+    static final java.time.Duration MAX_OBLIGATION = java.time.Duration.ofDays(7);
+
+    private static CompiledPolicy.Obligations obligations(String where, PolicyDocument.Obligations o, boolean allow,
+                                                          List<PolicyError> errors) {
+        if (o == null) {
+            return CompiledPolicy.Obligations.NONE;
+        }
+        if (!allow) {
+            errors.add(new PolicyError(where, "obligations", "only an allow rule can carry obligations"));
+        }
+        if (o.justification() != null && !o.justification().equals("required")) {
+            errors.add(new PolicyError(where, "obligations.justification", "must be 'required', or be left out"));
+        }
+        return new CompiledPolicy.Obligations(
+                duration(where, "obligations.max_session", o.maxSession(), errors),
+                duration(where, "obligations.idle_timeout", o.idleTimeout(), errors),
+                duration(where, "obligations.reauth_every", o.reauthEvery(), errors),
+                "required".equals(o.justification()));
+    }
+
+    private static java.time.Duration duration(String where, String field, String value, List<PolicyError> errors) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            java.time.Duration d = java.time.Duration.parse(value);
+            if (d.isNegative() || d.isZero() || d.compareTo(MAX_OBLIGATION) > 0) {
+                errors.add(new PolicyError(where, field, "must be positive and at most P7D"));
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(new PolicyError(where, field, "'" + value + "' must be an ISO-8601 duration, e.g. PT8H"));
+            return null;
+        }
     }
 
     private static PostureCondition posture(String where, PolicyDocument.Posture posture, List<PolicyError> errors) {

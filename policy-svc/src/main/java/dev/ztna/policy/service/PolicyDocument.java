@@ -9,7 +9,7 @@ import java.util.List;
 @RegisterForReflection(targets = {PolicyDocument.class, PolicyDocument.Rule.class, PolicyDocument.Who.class,
         PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class,
         PolicyDocument.Posture.class, PolicyDocument.TestCase.class, PolicyDocument.TestInput.class,
-        PolicyDocument.TestDevice.class})
+        PolicyDocument.TestDevice.class, PolicyDocument.Obligations.class})
 public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules, List<TestCase> tests) {
 
     /**
@@ -29,7 +29,16 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
     }
 
     public record Rule(String id, String effect, String description, Who who, What what, When when, Where where,
-                       How how) {
+                       How how, Obligations obligations) {
+    }
+
+    /**
+     * What an allow by this rule imposes on the session (ISO-8601 durations): {@code max_session}, {@code idle_timeout},
+     * {@code reauth_every}, and {@code justification: required}.
+     */
+    public record Obligations(@JsonProperty("max_session") String maxSession,
+                              @JsonProperty("idle_timeout") String idleTimeout,
+                              @JsonProperty("reauth_every") String reauthEvery, String justification) {
     }
 
     /** Who the rule is about; a subject matches when any listed user, group or role matches. */
