@@ -188,6 +188,8 @@ public final class Suite implements AutoCloseable {
         ManagedProcess broker = service("broker-svc", ports.broker(), "broker", dbPasswords, logs, Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
+                // short, so a policy outage shows within seconds here (production default: 30 s)
+                "ZTNA_BROKER_POLICY_OUTAGE_GRACE", "PT3S",
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy()));
         Duration timeout = Duration.ofSeconds(120);
         for (var p : List.of(identity, audit, policy, broker)) {

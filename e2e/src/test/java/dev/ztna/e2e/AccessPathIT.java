@@ -365,6 +365,57 @@ class AccessPathIT {
         assertEquals(Set.of("idle", "max"), causes, "both cuts left a receipt");
     }
 
+    @Test
+    @Order(10)
+    void withPolicySvcStoppedNewSessionsAreRefusedAndLiveOnesCutAfterTheGrace() throws Exception {
+        var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
+                .withCallCredentials(bearer(token("admin")));
+        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
+                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}}\n").build());
+        String it = token("admin");
+        String sessionId = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        CompletableFuture<Status> live = CompletableFuture.supplyAsync(() -> {
+            try {
+                return busyTunnelStatus(it, sessionId);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(500);
+        suite.stopService("policy-svc");
+        try {
+            assertCode(Status.Code.UNAVAILABLE, () -> access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
+            Status cut = live.get(60, TimeUnit.SECONDS);
+            assertEquals(Status.Code.PERMISSION_DENIED, cut.getCode(), cut.toString());
+            assertTrue(cut.getDescription().contains("policy-svc unreachable"), cut.toString());
+
+            String auditor = suite.serviceToken("auditor");
+            Instant deadline = Instant.now().plusSeconds(20);
+            boolean receipt = false;
+            while (!receipt && Instant.now().isBefore(deadline)) {
+                for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=session.revoke&actor=admin", auditor).path("events")) {
+                    receipt |= e.path("session_id").asText().equals(sessionId) && e.path("reason").asText().contains("unreachable");
+                }
+                Thread.sleep(300);
+            }
+            assertTrue(receipt, "the fail-closed cut left a receipt");
+        } finally {
+            suite.startService("policy-svc");
+        }
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            try {
+                access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build());
+                break;
+            } catch (StatusRuntimeException e) {
+                assertTrue(Instant.now().isBefore(deadline), "sessions never opened again: " + e.getStatus());
+                Thread.sleep(500);
+            }
+        }
+    }
+
     /** A tunnel that keeps sending a frame every 200 ms until the broker ends it; its final status. */
     Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);

@@ -23,6 +23,9 @@ public class PolicyClient {
     private static final Logger LOG = Logger.getLogger(PolicyClient.class);
     private final DecisionServiceGrpc.DecisionServiceBlockingStub policy;
     private final BrokerConfig config;
+    /** Since when policy-svc has given no answer; null while it answers. */
+    private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> unreachableSince =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public PolicyClient(@GrpcClient("policy") DecisionServiceGrpc.DecisionServiceBlockingStub policy, BrokerConfig config) {
         this.policy = policy;
@@ -55,10 +58,36 @@ public class PolicyClient {
                 .setContext(context(caller, source))
                 .build();
         try {
-            return policy.withDeadlineAfter(config.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS).decide(request);
+            DecideResponse response = policy.withDeadlineAfter(config.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .decide(request);
+            reachable();
+            return response;
         } catch (StatusRuntimeException e) {
             LOG.warnf("policy-svc gave no decision (%s); refusing", e.getStatus().getCode());
+            switch (e.getStatus().getCode()) {
+                case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN -> unreachable(java.time.Instant.now());
+                default -> { }
+            }
             throw Errors.unavailable("POLICY_UNAVAILABLE", "access decisions are unavailable right now; try again later");
         }
+    }
+
+    /** policy-svc answered (a decision, or an item of the change stream). */
+    public void reachable() {
+        if (unreachableSince.getAndSet(null) != null) {
+            LOG.info("policy-svc answers again");
+        }
+    }
+
+    /** policy-svc failed to answer at {@code at}; the outage counts from its first failure. */
+    public void unreachable(java.time.Instant at) {
+        if (unreachableSince.compareAndSet(null, at)) {
+            LOG.warnf("policy-svc unreachable; live sessions are cut after %s unless it answers again", config.policyOutageGrace());
+        }
+    }
+
+    /** When the current outage began, if policy-svc is not answering. */
+    public java.util.Optional<java.time.Instant> unreachableSince() {
+        return java.util.Optional.ofNullable(unreachableSince.get());
     }
 }

@@ -15,4 +15,11 @@ public interface BrokerConfig {
     /** Deadline for each policy decision; past it the broker fails closed (UNAVAILABLE). */
     @WithDefault("PT3S")
     Duration decisionTimeout();
+
+    /**
+     * How long live sessions outlast an outage of policy-svc (no decision and no change stream): past it they are cut,
+     * each with a receipt, because nothing could re-verify them. New sessions are refused from the first failure.
+     */
+    @WithDefault("PT30S")
+    Duration policyOutageGrace();
 }

@@ -1,5 +1,6 @@
 package dev.ztna.broker.service;
 
+import dev.ztna.broker.client.PolicyClient;
 import dev.ztna.proto.policy.v1.DecisionService;
 import dev.ztna.proto.policy.v1.WatchPolicyChangesRequest;
 import dev.ztna.proto.policy.v1.WatchPolicyChangesResponse;
@@ -28,6 +29,7 @@ public class PolicyWatcher {
 
     private final DecisionService policy;
     private final SessionManager sessions;
+    private final PolicyClient decisions;
     /** One re-verification at a time, in the order changes arrived. */
     private final ExecutorService reverifier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "policy-reverify");
@@ -37,15 +39,19 @@ public class PolicyWatcher {
     private volatile long seenVersion = -1;
     private volatile Cancellable subscription;
 
-    public PolicyWatcher(@GrpcClient("policy") DecisionService policy, SessionManager sessions) {
+    public PolicyWatcher(@GrpcClient("policy") DecisionService policy, SessionManager sessions, PolicyClient decisions) {
         this.policy = policy;
         this.sessions = sessions;
+        this.decisions = decisions;
     }
 
     void onStart(@Observes StartupEvent event) {
         subscription = policy.watchPolicyChanges(WatchPolicyChangesRequest.getDefaultInstance())
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> LOG.debugf("policy change stream lost: %s", e.getMessage()))
+                .onFailure().invoke(e -> {
+                    LOG.debugf("policy change stream lost: %s", e.getMessage());
+                    decisions.unreachable(Instant.now());
+                })
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
                 .onCompletion().invoke(() -> LOG.info("policy change stream ended"))
                 .subscribe().with(this::changed);
@@ -60,9 +66,16 @@ public class PolicyWatcher {
     }
 
     private void changed(WatchPolicyChangesResponse change) {
+        boolean wasUnreachable = decisions.unreachableSince().isPresent();
+        decisions.reachable();
         long version = change.getPolicyVersion();
         long before = seenVersion;
         seenVersion = version;
+        if (wasUnreachable && before >= 0 && version == before) {
+            // back after an outage with no new version: re-verify anyway, decisions may have failed meanwhile
+            reverifier.execute(() -> sessions.reverifyAll("policy-svc reachable again", Instant.now()));
+            return;
+        }
         if (before < 0 || version == before) {
             return; // the first item is the version live when we (re)subscribed: a baseline, not a change
         }

@@ -1,6 +1,7 @@
 package dev.ztna.broker.service;
 
 import dev.ztna.broker.client.PolicyClient;
+import dev.ztna.broker.config.BrokerConfig;
 import dev.ztna.broker.domain.AccessSession;
 import dev.ztna.broker.repository.AccessSessionRepository;
 import dev.ztna.broker.tunnel.ConnectorRegistry;
@@ -40,14 +41,16 @@ public class SessionManager implements TunnelBroker.SessionLookup {
     private final ConnectorRegistry connectors;
     private final AccessSessionRepository repository;
     private final AuditOutbox audit;
+    private final BrokerConfig config;
     private final ConcurrentHashMap<UUID, LiveSession> live = new ConcurrentHashMap<>();
 
     public SessionManager(PolicyClient policy, ConnectorRegistry connectors, AccessSessionRepository repository,
-                          AuditOutbox audit) {
+                          AuditOutbox audit, BrokerConfig config) {
         this.policy = policy;
         this.connectors = connectors;
         this.repository = repository;
         this.audit = audit;
+        this.config = config;
     }
 
     @Transactional
@@ -127,7 +130,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
     /**
      * Asks policy again about every live session and cuts those now denied, each with a receipt in the audit log
      * (cause, when the cause happened, when the last byte flowed, when the session was cut). A session whose
-     * re-decision cannot be obtained keeps running until the next re-verification.
+     * re-decision cannot be obtained keeps running, at most for the policy outage grace.
      */
     public synchronized int reverifyAll(String cause, Instant causeTime) {
         int cut = 0;
@@ -136,7 +139,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             try {
                 decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID(), session.source());
             } catch (io.grpc.StatusRuntimeException e) {
-                LOG.warnf("could not re-verify session %s (%s); it keeps running until the next re-verification",
+                LOG.warnf("could not re-verify session %s (%s); it keeps running at most for the policy outage grace",
                         session.id(), e.getStatus().getCode());
                 continue;
             }
@@ -173,11 +176,22 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         });
     }
 
-    /** Cuts every session that broke an obligation of its policy rule (maximum duration, idle timeout). */
+    /**
+     * Cuts every session that broke an obligation of its policy rule (maximum duration, idle timeout), and every
+     * session once policy-svc has been unreachable for longer than the grace (fail closed).
+     */
     @io.quarkus.scheduler.Scheduled(every = "${ztna.broker.obligation-check-interval:1s}",
             concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void enforceObligations() {
         Instant now = Instant.now();
+        Optional<Instant> outage = policy.unreachableSince();
+        if (outage.isPresent() && !now.isBefore(outage.get().plus(config.policyOutageGrace()))) {
+            for (LiveSession session : List.copyOf(live.values())) {
+                revoke(session, "policy-svc unreachable since " + outage.get() + " (grace " + config.policyOutageGrace()
+                        + "): the session can no longer be verified", outage.get().plus(config.policyOutageGrace()));
+            }
+            return;
+        }
         for (LiveSession session : List.copyOf(live.values())) {
             LiveSession.Breach breach = session.breach(now);
             if (breach != null) {
