@@ -416,6 +416,61 @@ class AccessPathIT {
         }
     }
 
+    @Test
+    @Order(11)
+    void anOperatorListsLiveSessionsAndRevokesOne() throws Exception {
+        String it = token("admin");
+        String sessionId = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("operator test").build()).getSessionId();
+        CompletableFuture<Status> live = CompletableFuture.supplyAsync(() -> {
+            try {
+                return busyTunnelStatus(it, sessionId);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        var sessions = dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(it)).withDeadlineAfter(30, TimeUnit.SECONDS);
+        dev.ztna.proto.broker.v1.SessionInfo info = null;
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (info == null || info.getBytesToUser() == 0) {
+            assertTrue(Instant.now().isBefore(deadline), "the session never showed traffic: " + info);
+            info = sessions.listSessions(dev.ztna.proto.broker.v1.ListSessionsRequest.newBuilder().setUsername("admin").build())
+                    .getSessionsList().stream().filter(x -> x.getSessionId().equals(sessionId)).findFirst().orElse(null);
+            Thread.sleep(200);
+        }
+        assertEquals("echo", info.getApp());
+        assertEquals(List.of("demo-connector"), info.getConnectorsList());
+        assertEquals(1, info.getTunnels());
+        assertTrue(info.getBytesFromUser() > 0);
+
+        // the CLI shows it too (a token file as `ztna login` leaves it)
+        Path config = Files.createTempDirectory("ztna-ops");
+        Files.writeString(config.resolve("token"), it);
+        Process list = cli(config, "sessions", "--app", "echo");
+        String listed = output(list);
+        assertTrue(list.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, list.exitValue(), listed);
+        assertTrue(listed.contains(sessionId), listed);
+
+        Process revoke = cli(config, "sessions", "revoke", sessionId, "--reason", "incident 7");
+        String revoked = output(revoke);
+        assertTrue(revoke.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, revoke.exitValue(), revoked);
+        Status cut = live.get(30, TimeUnit.SECONDS);
+        assertEquals(Status.Code.PERMISSION_DENIED, cut.getCode(), cut.toString());
+        assertTrue(cut.getDescription().contains("revoked by admin: incident 7"), cut.toString());
+
+        assertCode(Status.Code.NOT_FOUND, () -> sessions.revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest
+                .newBuilder().setSessionId(sessionId).build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> sessions.revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest
+                .newBuilder().setSessionId("not-a-session").build()));
+        var asBob = dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(token("bob")));
+        assertCode(Status.Code.PERMISSION_DENIED, () -> asBob.listSessions(
+                dev.ztna.proto.broker.v1.ListSessionsRequest.getDefaultInstance()));
+    }
+
     /** A tunnel that keeps sending a frame every 200 ms until the broker ends it; its final status. */
     Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);

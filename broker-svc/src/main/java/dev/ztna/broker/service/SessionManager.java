@@ -154,6 +154,21 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         return cut;
     }
 
+    /** Every live session on this broker, oldest first. */
+    public List<LiveSession> liveSessions() {
+        return live.values().stream().sorted(java.util.Comparator.comparing(LiveSession::openedAt)).toList();
+    }
+
+    /** An operator cuts one session; false when no such session is live here. */
+    public boolean revokeByOperator(UUID sessionId, String operator, String reason) {
+        LiveSession session = live.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        revoke(session, "revoked by " + operator + (reason.isEmpty() ? "" : ": " + reason), Instant.now());
+        return true;
+    }
+
     private void revoke(LiveSession session, String cause, Instant causeTime) {
         if (live.remove(session.id()) == null) {
             return;

@@ -21,6 +21,9 @@ public final class LiveSession {
     private final Duration maxDuration;
     private final Duration idleTimeout;
     private final AtomicLong lastByteMillis = new AtomicLong();
+    private final AtomicLong bytesFromUser = new AtomicLong();
+    private final AtomicLong bytesToUser = new AtomicLong();
+    private final Set<String> connectors = ConcurrentHashMap.newKeySet();
     private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
 
     /** {@code maxDuration} and {@code idleTimeout} are the policy's obligations; null means no limit. */
@@ -47,8 +50,26 @@ public final class LiveSession {
     }
 
     /** Called for every frame carried; cheap. */
-    void touch() {
+    void carried(boolean fromUser, int bytes) {
         lastByteMillis.set(System.currentTimeMillis());
+        (fromUser ? bytesFromUser : bytesToUser).addAndGet(bytes);
+    }
+
+    public long bytesFromUser() {
+        return bytesFromUser.get();
+    }
+
+    public long bytesToUser() {
+        return bytesToUser.get();
+    }
+
+    /** Names of the connectors that carried a tunnel of this session. */
+    public Set<String> connectors() {
+        return Set.copyOf(connectors);
+    }
+
+    public int tunnelCount() {
+        return tunnels.size();
     }
 
     public Instant lastByteAt() {
@@ -91,8 +112,9 @@ public final class LiveSession {
     public record Breach(String cause, Instant since) {
     }
 
-    void add(Splice splice) {
+    void add(Splice splice, String connector) {
         tunnels.add(splice);
+        connectors.add(connector);
     }
 
     void remove(Splice splice) {

@@ -33,7 +33,12 @@ public final class Splice {
     private final AtomicBoolean userDone = new AtomicBoolean();
     private final AtomicBoolean appDone = new AtomicBoolean();
     private final Runnable onClose;
-    private final Runnable activity;
+    /** Told of every frame carried: whether it came from the user, and its size. */
+    public interface Activity {
+        void carried(boolean fromUser, int bytes);
+    }
+
+    private final Activity activity;
 
     /** One call and the event-loop context it belongs to. */
     record Side<T>(ServerCallStreamObserver<T> call, Context context) {
@@ -76,7 +81,7 @@ public final class Splice {
         }
     }
 
-    Splice(Side<TunnelResponse> user, Side<DataResponse> connector, Runnable onClose, Runnable activity) {
+    Splice(Side<TunnelResponse> user, Side<DataResponse> connector, Runnable onClose, Activity activity) {
         this.user = user;
         this.connector = connector;
         this.up = new Direction(user, connector);
@@ -92,10 +97,12 @@ public final class Splice {
     }
 
     void fromUser(ByteString data) {
+        activity.carried(true, data.size());
         forward(up, connector, DataResponse.newBuilder().setData(data).build());
     }
 
     void fromApp(ByteString data) {
+        activity.carried(false, data.size());
         forward(down, user, TunnelResponse.newBuilder().setData(data).build());
     }
 
@@ -140,7 +147,6 @@ public final class Splice {
     }
 
     private <T> void forward(Direction direction, Side<T> to, T message) {
-        activity.run();
         direction.inFlight.incrementAndGet();
         direction.paused.set(true);
         to.run(() -> {
