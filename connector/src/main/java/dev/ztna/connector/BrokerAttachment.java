@@ -2,7 +2,9 @@ package dev.ztna.connector;
 
 import dev.ztna.common.tunnel.SocketBridge;
 import dev.ztna.proto.broker.v1.AppAnnouncement;
+import dev.ztna.proto.broker.v1.AttachAccepted;
 import dev.ztna.proto.broker.v1.AttachHello;
+import dev.ztna.proto.broker.v1.Heartbeat;
 import dev.ztna.proto.broker.v1.AttachRequest;
 import dev.ztna.proto.broker.v1.AttachResponse;
 import dev.ztna.proto.broker.v1.ConnectorServiceGrpc;
@@ -20,6 +22,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -33,6 +39,11 @@ final class BrokerAttachment implements Runnable {
     private static final Logger LOG = Logger.getLogger(BrokerAttachment.class.getName());
     private static final long MIN_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
+    private static final ScheduledExecutorService HEARTBEATS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String target;
     private final ManagedChannel channel;
@@ -85,12 +96,14 @@ final class BrokerAttachment implements Runnable {
         CountDownLatch done = new CountDownLatch(1);
         String[] outcome = {"control stream ended"};
         StreamObserver<AttachRequest>[] control = new StreamObserver[1];
+        ScheduledFuture<?>[] heartbeat = new ScheduledFuture<?>[1];
         control[0] = stub.attach(new StreamObserver<>() {
             @Override
             public void onNext(AttachResponse response) {
                 if (response.hasAccepted()) {
                     LOG.info("attached to broker " + target + " as " + response.getAccepted().getConnectorId()
                             + ", fronting " + apps.keySet());
+                    heartbeat[0] = startHeartbeat(response.getAccepted(), control);
                 } else if (response.hasDial()) {
                     DialOrder order = response.getDial();
                     workers.execute(() -> dial(order, control[0]));
@@ -111,7 +124,7 @@ final class BrokerAttachment implements Runnable {
         });
         AttachHello.Builder hello = AttachHello.newBuilder().setConnectorName(name);
         apps.keySet().forEach(app -> hello.addApps(AppAnnouncement.newBuilder().setName(app)));
-        synchronized (control) {
+        synchronized (control[0]) {
             control[0].onNext(AttachRequest.newBuilder().setHello(hello).build());
         }
         try {
@@ -119,7 +132,27 @@ final class BrokerAttachment implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (heartbeat[0] != null) {
+            heartbeat[0].cancel(false);
+        }
         return outcome[0];
+    }
+
+    /** Heartbeats at the interval the broker asked for (default 5 s), on the control stream. */
+    private ScheduledFuture<?> startHeartbeat(AttachAccepted accepted, StreamObserver<AttachRequest>[] control) {
+        long millis = accepted.hasHeartbeatInterval()
+                ? accepted.getHeartbeatInterval().getSeconds() * 1000 + accepted.getHeartbeatInterval().getNanos() / 1_000_000
+                : 5_000;
+        long every = Math.max(100, millis);
+        return HEARTBEATS.scheduleAtFixedRate(() -> {
+            try {
+                synchronized (control[0]) { // the same lock as every other write of this stream
+                    control[0].onNext(AttachRequest.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+                }
+            } catch (RuntimeException e) {
+                LOG.fine("heartbeat not sent: " + e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void dial(DialOrder order, StreamObserver<AttachRequest> control) {

@@ -94,6 +94,15 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no chance to say goodbye, as in a crash. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM, so the service shuts down gracefully; SIGKILL after 10 s. */
     @Override
     public void close() {

@@ -190,6 +190,9 @@ public final class Suite implements AutoCloseable {
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
                 // short, so a policy outage shows within seconds here (production default: 30 s)
                 "ZTNA_BROKER_POLICY_OUTAGE_GRACE", "PT3S",
+                // and a lost connector is noticed within seconds too (production: heartbeat 5 s, timeout 15 s)
+                "ZTNA_BROKER_CONNECTOR_HEARTBEAT", "PT1S",
+                "ZTNA_BROKER_CONNECTOR_TIMEOUT", "PT3S",
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy()));
         Duration timeout = Duration.ofSeconds(120);
         for (var p : List.of(identity, audit, policy, broker)) {
@@ -215,6 +218,24 @@ public final class Suite implements AutoCloseable {
     /** Stops and restarts nothing: kills the connector (for tests that need it gone). */
     public void stopConnector() {
         connector.close();
+    }
+
+    /** Kills the connector at once (SIGKILL), as a crash or a pulled cable would. */
+    public void killConnector() {
+        connector.kill();
+    }
+
+    /** Starts one more connector fronting the same apps under another name (high availability). */
+    public ManagedProcess startConnector(String name) throws IOException {
+        ManagedProcess extra = ManagedProcess.startJar(name, home.resolve("connector/target/ztna-connector.jar"), List.of(),
+                Map.of("ZTNA_CONNECTOR_BROKERS", brokerTarget(),
+                        "ZTNA_CONNECTOR_IDENTITY_URL", identityUrl(),
+                        "ZTNA_CONNECTOR_CLIENT_ID", "connector-demo",
+                        "ZTNA_CONNECTOR_CLIENT_SECRET", secrets.get("connector-demo"),
+                        "ZTNA_CONNECTOR_APPS", connectorApps(),
+                        "ZTNA_CONNECTOR_NAME", name), workDir.resolve("logs"));
+        processes.add(extra);
+        return extra;
     }
 
     private ManagedProcess service(String name, int port, String db, Map<String, String> dbPasswords, Path logs,

@@ -471,6 +471,116 @@ class AccessPathIT {
                 dev.ztna.proto.broker.v1.ListSessionsRequest.getDefaultInstance()));
     }
 
+    @Test
+    @Order(12)
+    void aSecondConnectorSharesTheLoadAndTakesOverWhenTheFirstIsKilled() throws Exception {
+        suite.startConnector("demo-connector-2");
+        String it = token("admin");
+        String sessionId = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("ha test").build()).getSessionId();
+        var sessions = dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(it)).withDeadlineAfter(30, TimeUnit.SECONDS);
+        // tunnels are spread round-robin: keep opening until both connectors carried one
+        List<CompletableFuture<Status>> busy = new ArrayList<>();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (connectorsOf(sessions, sessionId).size() < 2) {
+            assertTrue(Instant.now().isBefore(deadline), "the second connector never carried a tunnel");
+            busy.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return busyTunnelStatus(it, sessionId);
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            Thread.sleep(700);
+        }
+
+        suite.killConnector();
+        // the tunnels the dead connector carried end (UNAVAILABLE), the others keep flowing
+        Instant cutBy = Instant.now().plusSeconds(30);
+        while (busy.stream().noneMatch(CompletableFuture::isDone)) {
+            assertTrue(Instant.now().isBefore(cutBy), "no tunnel of the killed connector ended");
+            Thread.sleep(200);
+        }
+        Thread.sleep(1000);
+        List<CompletableFuture<Status>> ended = busy.stream().filter(CompletableFuture::isDone).toList();
+        assertTrue(ended.size() < busy.size(), "tunnels through the surviving connector must keep flowing");
+        for (CompletableFuture<Status> f : ended) {
+            assertEquals(Status.Code.UNAVAILABLE, f.get().getCode(), f.get().toString());
+        }
+        // new tunnels all go to the survivor
+        for (int i = 0; i < 3; i++) {
+            assertEquals("ping-" + i, echoThroughTunnel(it, sessionId, "ping-" + i));
+        }
+        assertEquals(List.of("demo-connector-2"), connectorsOf(sessions, sessionId).stream()
+                .filter(c -> !c.equals("demo-connector")).toList());
+
+        String auditor = suite.serviceToken("auditor");
+        Instant auditDeadline = Instant.now().plusSeconds(20);
+        JsonNode detach = null;
+        while (detach == null && Instant.now().isBefore(auditDeadline)) {
+            for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=connector.detach", auditor).path("events")) {
+                if (e.path("attributes").path("connector_name").asText().equals("demo-connector")) {
+                    detach = e;
+                }
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(detach != null, "the lost connector is audited");
+        assertTrue(detach.path("attributes").path("tunnels_cut").asInt() >= 1, detach.toString());
+        sessions.revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest.newBuilder().setSessionId(sessionId).build());
+        for (CompletableFuture<Status> f : busy) {
+            if (!ended.contains(f)) {
+                assertEquals(Status.Code.PERMISSION_DENIED, f.get(30, TimeUnit.SECONDS).getCode(),
+                        "a surviving tunnel flowed until the session was revoked");
+            }
+        }
+    }
+
+    static List<String> connectorsOf(dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.SessionAdminServiceBlockingStub sessions,
+                                     String sessionId) {
+        return sessions.listSessions(dev.ztna.proto.broker.v1.ListSessionsRequest.getDefaultInstance()).getSessionsList()
+                .stream().filter(s -> s.getSessionId().equals(sessionId)).flatMap(s -> s.getConnectorsList().stream()).toList();
+    }
+
+    /** One tunnel: sends {@code text}, returns what the app echoed once the tunnel completed normally. */
+    String echoThroughTunnel(String token, String sessionId, String text) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        StringBuilder echoed = new StringBuilder();
+        Status[] result = new Status[1];
+        StreamObserver<TunnelRequest>[] out = new StreamObserver[1];
+        out[0] = AccessServiceGrpc.newStub(channel(suite.brokerTarget())).withCallCredentials(bearer(token))
+                .tunnel(new StreamObserver<>() {
+                    @Override
+                    public void onNext(TunnelResponse value) {
+                        synchronized (echoed) {
+                            boolean complete = echoed.length() >= text.length();
+                            echoed.append(value.getData().toStringUtf8());
+                            if (!complete && echoed.length() >= text.length()) {
+                                out[0].onCompleted(); // half-close once: the app sees EOF and closes its side
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result[0] = Status.fromThrowable(t);
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        result[0] = Status.OK;
+                        done.countDown();
+                    }
+                });
+        out[0].onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
+        out[0].onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8(text)).build());
+        assertTrue(done.await(30, TimeUnit.SECONDS), "the tunnel did not finish");
+        assertEquals(Status.Code.OK, result[0].getCode(), result[0].toString());
+        return echoed.toString();
+    }
+
     /** A tunnel that keeps sending a frame every 200 ms until the broker ends it; its final status. */
     Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
@@ -494,7 +604,7 @@ class AccessPathIT {
                     }
                 });
         out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
-        Instant deadline = Instant.now().plusSeconds(30);
+        Instant deadline = Instant.now().plusSeconds(120);
         while (!done.await(200, TimeUnit.MILLISECONDS) && Instant.now().isBefore(deadline)) {
             out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8("busy")).build());
         }

@@ -22,4 +22,12 @@ public interface BrokerConfig {
      */
     @WithDefault("PT30S")
     Duration policyOutageGrace();
+
+    /** How often connectors must send a heartbeat on their control stream (told to them when they attach). */
+    @WithDefault("PT5S")
+    Duration connectorHeartbeat();
+
+    /** A connector silent this long is detached and its tunnels end (crash, network loss). */
+    @WithDefault("PT15S")
+    Duration connectorTimeout();
 }

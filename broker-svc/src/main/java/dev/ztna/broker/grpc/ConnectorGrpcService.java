@@ -64,9 +64,15 @@ public class ConnectorGrpcService extends ConnectorServiceGrpc.ConnectorServiceI
                         return;
                     }
                     attached = registry.attach(name, caller.subject(), apps, call);
-                    attached.send(AttachResponse.newBuilder()
-                            .setAccepted(AttachAccepted.newBuilder().setConnectorId(attached.id())).build());
+                    java.time.Duration beat = registry.heartbeatInterval();
+                    attached.send(AttachResponse.newBuilder().setAccepted(AttachAccepted.newBuilder()
+                            .setConnectorId(attached.id())
+                            .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(beat.getSeconds()).setNanos(beat.getNano()))).build());
+                } else if (request.hasHeartbeat() && attached != null) {
+                    attached.seen();
                 } else if (request.hasDialFailure() && attached != null) {
+                    attached.seen();
                     tunnels.dialFailed(request.getDialFailure().getStreamId(), attached,
                             request.getDialFailure().getReason());
                 } else {

@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
+import java.util.List;
 import java.util.Set;
 
 /** A connector holding its control stream to this broker. */
@@ -16,6 +17,9 @@ public final class AttachedConnector {
     private final String principal;
     private final Set<String> apps;
     private final ServerCallStreamObserver<AttachResponse> control;
+    private volatile long lastSeenMillis = System.currentTimeMillis();
+    /** The tunnels this connector carries right now. */
+    private final Set<Splice> carrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The control call's event loop: it is written from there only. */
     private final Context context = Vertx.currentContext();
 
@@ -56,6 +60,48 @@ public final class AttachedConnector {
         } else {
             context.runOnContext(v -> write.run());
         }
+    }
+
+    /** The connector showed it is alive (a heartbeat or any other message). */
+    public void seen() {
+        lastSeenMillis = System.currentTimeMillis();
+    }
+
+    long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    /** Ends the control stream from the broker's side, on its own loop. */
+    void end(io.grpc.Status status) {
+        Runnable close = () -> {
+            if (!control.isCancelled()) {
+                try {
+                    control.onError(status.asRuntimeException());
+                } catch (RuntimeException ignored) {
+                    // already closed
+                }
+            }
+        };
+        if (context == null || Vertx.currentContext() == context) {
+            close.run();
+        } else {
+            context.runOnContext(v -> close.run());
+        }
+    }
+
+    void carry(Splice splice) {
+        carrying.add(splice);
+    }
+
+    void release(Splice splice) {
+        carrying.remove(splice);
+    }
+
+    /** Cuts every tunnel this connector carries (it is gone); returns how many. */
+    int cutAll(io.grpc.Status status) {
+        List<Splice> cut = List.copyOf(carrying);
+        cut.forEach(s -> s.cut(status));
+        return cut.size();
     }
 
     void dial(String streamId, String app) {

@@ -96,9 +96,13 @@ public class TunnelBroker {
         }
         LiveSession session = p.session();
         Splice[] holder = new Splice[1];
-        Splice splice = new Splice(p.user().side(), data.side(), () -> session.remove(holder[0]), session::carried);
+        Splice splice = new Splice(p.user().side(), data.side(), () -> {
+            session.remove(holder[0]);
+            p.connector().release(holder[0]);
+        }, session::carried);
         holder[0] = splice;
         session.add(splice, p.connector().name());
+        p.connector().carry(splice);
         p.user().spliced(splice);
         return Optional.of(splice);
     }
