@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# TCP throughput through the suite (cli -> broker -> connector -> app, all on loopback) vs direct loopback,
-# measured in the same run with iperf3 (Debian package iperf3). Prints a markdown row for docs/BENCHMARKS.md.
+# TCP throughput through the suite (cli -> broker -> connector -> app, all on loopback) vs direct loopback and vs an
+# HAProxy TCP relay (Debian package haproxy, mode tcp, one hop), measured in the same run with iperf3 (Debian package
+# iperf3). Prints markdown rows for docs/BENCHMARKS.md.
 #   bench/tunnel-throughput.sh [seconds-per-run] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,19 +9,35 @@ SECONDS_PER_RUN="${1:-10}"
 ROUNDS="${2:-3}"
 IPERF_PORT=5299
 LOCAL_PORT=15299
+HAPROXY_PORT=15399
 WORK="$(mktemp -d)"
 command -v iperf3 >/dev/null || { echo "iperf3 is required: apt-get install -y iperf3" >&2; exit 1; }
+command -v haproxy >/dev/null || { echo "haproxy is required: apt-get install -y haproxy" >&2; exit 1; }
 [[ -f e2e/target/ztna-dev.jar ]] || ./mvnw -q -B -DskipTests install
 
 cleanup() {
   [[ -n "${CONNECT_PID:-}" ]] && kill "$CONNECT_PID" 2>/dev/null || true
   [[ -n "${STACK_PID:-}" ]] && kill "$STACK_PID" 2>/dev/null && wait "$STACK_PID" 2>/dev/null || true
   [[ -n "${IPERF_PID:-}" ]] && kill "$IPERF_PID" 2>/dev/null || true
+  [[ -n "${HAPROXY_PID:-}" ]] && kill "$HAPROXY_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 iperf3 -s -p "$IPERF_PORT" >/dev/null 2>&1 & IPERF_PID=$!
+cat > "$WORK/haproxy.cfg" <<CFG
+global
+  maxconn 4096
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 1m
+  timeout server 1m
+listen relay
+  bind 127.0.0.1:$HAPROXY_PORT
+  server app 127.0.0.1:$IPERF_PORT
+CFG
+haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 & HAPROXY_PID=$!
 ZTNA_DEV_APPS="iperf=127.0.0.1:$IPERF_PORT" java -jar e2e/target/ztna-dev.jar up > "$WORK/stack.log" 2>&1 & STACK_PID=$!
 for _ in $(seq 1 180); do grep -q "ZTNA suite is up" "$WORK/stack.log" && break; sleep 1; done
 grep -q "ZTNA suite is up" "$WORK/stack.log" || { cat "$WORK/stack.log" >&2; exit 1; }
@@ -34,13 +51,15 @@ for _ in $(seq 1 30); do grep -q Forwarding "$WORK/connect.log" && break; sleep 
 gbps() { sleep 1; iperf3 -c 127.0.0.1 -p "$1" -t "$SECONDS_PER_RUN" -P "$2" -J | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9)'; }
 median() { python3 -c 'import statistics,sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
+echo "| TCP throughput (median of $ROUNDS x ${SECONDS_PER_RUN}s) | suite tunnel | direct loopback | HAProxy TCP relay | suite / direct | suite / HAProxy |"
+echo "|---|---|---|---|---|---|"
 for streams in 1 8; do
-  direct=(); tunnel=()
-  for _ in $(seq 1 "$ROUNDS"); do   # interleaved, so drift on a noisy machine hits both alike
+  direct=(); tunnel=(); relay=()
+  for _ in $(seq 1 "$ROUNDS"); do   # interleaved, so drift on a noisy machine hits all alike
     direct+=("$(gbps "$IPERF_PORT" "$streams")")
     tunnel+=("$(gbps "$LOCAL_PORT" "$streams")")
+    relay+=("$(gbps "$HAPROXY_PORT" "$streams")")
   done
-  d=$(median "${direct[@]}"); t=$(median "${tunnel[@]}")
-  ratio=$(python3 -c "print('%.3f' % ($t/$d))")
-  echo "| TCP throughput, $streams stream(s), ${SECONDS_PER_RUN}s x $ROUNDS rounds | suite tunnel $t Gbit/s | direct loopback $d Gbit/s | ratio ${ratio}x | \`bench/tunnel-throughput.sh $SECONDS_PER_RUN $ROUNDS\` |"
+  d=$(median "${direct[@]}"); t=$(median "${tunnel[@]}"); h=$(median "${relay[@]}")
+  echo "| $streams stream(s) | $t Gbit/s | $d Gbit/s | $h Gbit/s | $(python3 -c "print('%.3f' % ($t/$d))")x | $(python3 -c "print('%.3f' % ($t/$h))")x |"
 done
