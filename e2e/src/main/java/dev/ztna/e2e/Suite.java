@@ -149,6 +149,8 @@ public final class Suite implements AutoCloseable {
 
     public void start() throws Exception {
         Files.createDirectories(workDir);
+        // every run starts from an empty database; a run that was killed may have left its data directory behind
+        deleteRecursively(workDir.resolve("pgdata"));
         // zonky turns synchronous_commit off by default; the suite keeps every commit durable
         postgres = EmbeddedPostgres.builder().setPort(ports.postgres()).setServerConfig("synchronous_commit", "on")
                 .setDataDirectory(workDir.resolve("pgdata")).setCleanDataDirectory(true).start();
@@ -213,6 +215,17 @@ public final class Suite implements AutoCloseable {
         StringBuilder apps = new StringBuilder("echo=127.0.0.1:" + ports.echo());
         extraApps.forEach((name, target) -> apps.append(',').append(name).append('=').append(target));
         return apps.toString();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Stops and restarts nothing: kills the connector (for tests that need it gone). */
