@@ -3,6 +3,7 @@ package dev.ztna.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies (policy-svc).",
-        subcommands = {PolicyTestCommand.class, PolicySimulateCommand.class})
+        subcommands = {PolicyTestCommand.class, PolicySimulateCommand.class, PolicyVersionCommands.Versions.class,
+                PolicyVersionCommands.Diff.class, PolicyVersionCommands.Rollback.class})
 final class PolicyCommand {
 }

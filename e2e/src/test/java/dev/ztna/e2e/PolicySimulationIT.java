@@ -119,6 +119,15 @@ class PolicySimulationIT {
         assertEquals(0, table.exit(), table.output());
         assertTrue(table.output().contains("3 newly denied"), table.output());
 
+        Cli versions = cli(config, "policy", "versions");
+        assertEquals(0, versions.exit(), versions.output());
+        assertTrue(versions.output().contains("(live)"), versions.output());
+        Cli same = cli(config, "policy", "diff", "1", "1");
+        assertEquals(0, same.exit(), same.output());
+        assertTrue(same.output().contains("(no difference)"), same.output());
+        Cli notAdmin = cli(config, "policy", "rollback", "1");
+        assertTrue(notAdmin.exit() != 0 && notAdmin.output().contains("permission denied"), notAdmin.output());
+
         // bad inputs are answered clearly
         Path broken = config.resolve("broken.yaml");
         Files.writeString(broken, "apiVersion: ztna.dev/v1\nrules: [{id: x, effect: maybe, who: {groups: [g]}, what: {apps: [echo]}}]");

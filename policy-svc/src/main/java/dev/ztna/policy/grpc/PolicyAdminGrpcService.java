@@ -21,6 +21,13 @@ import dev.ztna.policy.config.PolicyConfig;
 import dev.ztna.policy.service.CompiledPolicy;
 import dev.ztna.policy.service.RecordedDecisions;
 import dev.ztna.policy.service.Simulator;
+import dev.ztna.policy.service.PolicyDiff;
+import dev.ztna.proto.policy.v1.DiffPolicyRequest;
+import dev.ztna.proto.policy.v1.DiffPolicyResponse;
+import dev.ztna.proto.policy.v1.ListPolicyVersionsRequest;
+import dev.ztna.proto.policy.v1.ListPolicyVersionsResponse;
+import dev.ztna.proto.policy.v1.PolicyVersionInfo;
+import dev.ztna.proto.policy.v1.RollbackPolicyRequest;
 import dev.ztna.proto.policy.v1.SimulateRequest;
 import dev.ztna.proto.policy.v1.SimulateResponse;
 import io.grpc.Status;
@@ -122,8 +129,12 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
     @Blocking
     public Uni<GetPolicyResponse> getPolicy(GetPolicyRequest request) {
         CallerContext.requireRole("policy-admin", "auditor");
-        PolicyVersion version = store.latest()
-                .orElseThrow(() -> Errors.notFound("NO_POLICY", "no policy has been stored yet"));
+        if (request.getVersion() < 0) {
+            throw Errors.invalidArgument("version", "must be a stored version, or 0 for the live one");
+        }
+        PolicyVersion version = (request.getVersion() == 0 ? store.latest() : store.version(request.getVersion()))
+                .orElseThrow(() -> Errors.notFound("NO_POLICY", request.getVersion() == 0
+                        ? "no policy has been stored yet" : "no policy version " + request.getVersion()));
         return Uni.createFrom().item(GetPolicyResponse.newBuilder()
                 .setVersion(version.version)
                 .setDocument(version.document)
@@ -131,5 +142,60 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
                 .setAuthor(version.author)
                 .setCreateTime(Timestamp.newBuilder().setSeconds(version.createdAt.getEpochSecond()))
                 .build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListPolicyVersionsResponse> listPolicyVersions(ListPolicyVersionsRequest request) {
+        CallerContext.requireRole("policy-admin", "auditor");
+        int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
+        if (size < 1 || size > 500) {
+            throw Errors.invalidArgument("page_size", "must be 1..500 (0 for the default of 50)");
+        }
+        if (request.getBeforeVersion() < 0) {
+            throw Errors.invalidArgument("before_version", "must not be negative");
+        }
+        long live = store.live().version();
+        ListPolicyVersionsResponse.Builder out = ListPolicyVersionsResponse.newBuilder();
+        for (PolicyVersion v : store.versions(request.getBeforeVersion(), size)) {
+            out.addVersions(PolicyVersionInfo.newBuilder().setVersion(v.version).setAuthor(v.author)
+                    .setCreateTime(Timestamp.newBuilder().setSeconds(v.createdAt.getEpochSecond()))
+                    .setLive(v.version == live));
+        }
+        return Uni.createFrom().item(out.build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<DiffPolicyResponse> diffPolicy(DiffPolicyRequest request) {
+        CallerContext.requireRole("policy-admin", "auditor");
+        PolicyVersion from = stored("from_version", request.getFromVersion());
+        PolicyVersion to = stored("to_version", request.getToVersion());
+        PolicyDiff.Result diff = PolicyDiff.of(from.version, from.document, to.version, to.document);
+        return Uni.createFrom().item(DiffPolicyResponse.newBuilder().setUnifiedDiff(diff.unified())
+                .setLinesAdded(diff.added()).setLinesRemoved(diff.removed()).build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<PutPolicyResponse> rollbackPolicy(RollbackPolicyRequest request) {
+        Caller caller = CallerContext.requireRole("policy-admin");
+        if (request.getVersion() < 1) {
+            throw Errors.invalidArgument("version", "must be a stored version (1 or more)");
+        }
+        try {
+            long version = store.rollback(request.getVersion(), caller.name())
+                    .orElseThrow(() -> Errors.notFound("NO_POLICY", "no policy version " + request.getVersion()));
+            return Uni.createFrom().item(PutPolicyResponse.newBuilder().setVersion(version).build());
+        } catch (PolicyCompiler.InvalidPolicyException e) {
+            throw rejected(e, "version " + request.getVersion() + " cannot be made live again: ");
+        }
+    }
+
+    private PolicyVersion stored(String field, long version) {
+        if (version < 1) {
+            throw Errors.invalidArgument(field, "must be a stored version (1 or more)");
+        }
+        return store.version(version).orElseThrow(() -> Errors.notFound("NO_POLICY", "no policy version " + version));
     }
 }

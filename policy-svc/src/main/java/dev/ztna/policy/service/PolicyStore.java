@@ -71,6 +71,33 @@ public class PolicyStore {
     /** Validates, runs the document's own tests, stores and activates it; returns its version. */
     @Transactional
     public synchronized long put(String document, PolicyCompiler.Format format, String author) {
+        return store(document, format, author, Map.of());
+    }
+
+    /** Makes an earlier version's document live again as a new version; empty when there is no such version. */
+    @Transactional
+    public synchronized Optional<Long> rollback(long toVersion, String author) {
+        PolicyVersion old = repository.findById(toVersion);
+        if (old == null) {
+            return Optional.empty();
+        }
+        return Optional.of(store(old.document, PolicyCompiler.Format.valueOf(old.format.toUpperCase()), author,
+                Map.of("rollback_of", Long.toString(toVersion))));
+    }
+
+    /** A stored version, or empty. */
+    public Optional<PolicyVersion> version(long version) {
+        return QuarkusTransaction.requiringNew().call(() -> Optional.ofNullable(repository.findById(version)));
+    }
+
+    /** Stored versions older than {@code before} (0: all), newest first. */
+    public List<PolicyVersion> versions(long before, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> (before > 0
+                ? repository.find("version < ?1 order by version desc", before)
+                : repository.find("order by version desc")).page(0, limit).list());
+    }
+
+    private long store(String document, PolicyCompiler.Format format, String author, Map<String, String> extra) {
         long next = repository.findLatest().map(v -> v.version).orElse(0L) + 1;
         CompiledPolicy compiled = PolicyCompiler.compile(document, format, next);
         List<PolicyTests.Failure> failed = PolicyTests.run(compiled, Instant.now());
@@ -85,8 +112,12 @@ public class PolicyStore {
         version.createdAt = Instant.now();
         repository.persist(version);
         repository.flush();
-        audit.record("policy.change", author, Outcome.OUTCOME_SUCCESS, "policy version " + next + " stored",
-                Map.of("policy_version", Long.toString(next), "rules", Integer.toString(compiled.ruleCount())));
+        Map<String, String> attributes = new java.util.HashMap<>(extra);
+        attributes.put("policy_version", Long.toString(next));
+        attributes.put("rules", Integer.toString(compiled.ruleCount()));
+        audit.record("policy.change", author, Outcome.OUTCOME_SUCCESS, "policy version " + next + " stored"
+                + (extra.containsKey("rollback_of") ? " (rollback to version " + extra.get("rollback_of") + ")" : ""),
+                attributes);
         live = compiled;
         changes.publish(next);
         return next;
