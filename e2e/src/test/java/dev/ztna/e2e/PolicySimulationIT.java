@@ -125,6 +125,10 @@ class PolicySimulationIT {
         Cli same = cli(config, "policy", "diff", "1", "1");
         assertEquals(0, same.exit(), same.output());
         assertTrue(same.output().contains("(no difference)"), same.output());
+        Cli explain = cli(config, "policy", "explain", "--user", "eve", "--group", "sales", "--app", "echo");
+        assertEquals(0, explain.exit(), explain.output());
+        assertTrue(explain.output().startsWith("DENY"), explain.output());
+        assertTrue(explain.output().contains("who: eve is not among"), explain.output());
         Cli notAdmin = cli(config, "policy", "rollback", "1");
         assertTrue(notAdmin.exit() != 0 && notAdmin.output().contains("permission denied"), notAdmin.output());
 

@@ -72,6 +72,21 @@ class DecisionTest {
         DecideResponse denied = decisions.decide(request("bob", "echo", "sales"));
         assertEquals(Effect.EFFECT_DENY, denied.getEffect());
         assertEquals("", denied.getRuleId());
+        assertEquals(1, denied.getUnmetConditionsCount(), denied.toString());
+        assertTrue(denied.getUnmetConditions(0).startsWith("rule engineers-echo: who: bob is not among"), denied.toString());
+        assertEquals(0, allowed.getUnmetConditionsCount());
+
+        var explained = admin.explain(dev.ztna.proto.policy.v1.ExplainRequest.newBuilder()
+                .setRequest(request("eve", "echo", "engineering", "contractors")).build());
+        assertEquals(Effect.EFFECT_DENY, explained.getEffect());
+        assertEquals("no-contractors-echo", explained.getRuleId());
+        assertEquals(2, explained.getRulesCount());
+        assertTrue(explained.getRulesList().stream().allMatch(dev.ztna.proto.policy.v1.RuleEvaluation::getApplies));
+        assertInvalid("request.subject.username", () -> admin.explain(dev.ztna.proto.policy.v1.ExplainRequest.newBuilder()
+                .setRequest(request("", "echo")).build()));
+        var asBroker = PolicyAdminServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(TestTokens.service("b", "broker")));
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class, () -> asBroker.explain(
+                dev.ztna.proto.policy.v1.ExplainRequest.newBuilder().setRequest(request("a", "echo")).build())).getStatus().getCode());
 
         DecideResponse explicit = decisions.decide(request("eve", "echo", "engineering", "contractors"));
         assertEquals(Effect.EFFECT_DENY, explicit.getEffect());

@@ -60,28 +60,31 @@ public class DecisionGrpcService implements DecisionService {
         return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
+    /** The request checked field by field (names prefixed with {@code prefix}), as the engine's subject. */
+    static CompiledPolicy.Subject validated(DecideRequest request, String prefix) {
+        if (!request.hasSubject()) {
+            throw Errors.invalidArgument(prefix + "subject", "is required");
+        }
+        if (!NAME.matcher(request.getSubject().getUsername()).matches()) {
+            throw Errors.invalidArgument(prefix + "subject.username", "must be 1..128 characters of letters, digits and . _ @ -");
+        }
+        if (!NAME.matcher(request.getApp()).matches()) {
+            throw Errors.invalidArgument(prefix + "app", "must be 1..128 characters of letters, digits and . _ @ -");
+        }
+        if (request.getRequestId().length() > 128) {
+            throw Errors.invalidArgument(prefix + "request_id", "must be at most 128 characters");
+        }
+        try {
+            return DecisionInput.subject(request);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalidArgument(prefix + e.getMessage(), "must be an IPv4 or IPv6 address");
+        }
+    }
+
     @Override
     public Uni<DecideResponse> decide(DecideRequest request) {
         Caller caller = CallerContext.requireRole("broker");
-        if (!request.hasSubject()) {
-            throw Errors.invalidArgument("subject", "is required");
-        }
-        String username = request.getSubject().getUsername();
-        if (!NAME.matcher(username).matches()) {
-            throw Errors.invalidArgument("subject.username", "must be 1..128 characters of letters, digits and . _ @ -");
-        }
-        if (!NAME.matcher(request.getApp()).matches()) {
-            throw Errors.invalidArgument("app", "must be 1..128 characters of letters, digits and . _ @ -");
-        }
-        if (request.getRequestId().length() > 128) {
-            throw Errors.invalidArgument("request_id", "must be at most 128 characters");
-        }
-        CompiledPolicy.Subject subject;
-        try {
-            subject = DecisionInput.subject(request);
-        } catch (IllegalArgumentException e) {
-            throw Errors.invalidArgument(e.getMessage(), "must be an IPv4 or IPv6 address");
-        }
+        CompiledPolicy.Subject subject = validated(request, "");
         // answered on the call's own event loop once the decision record is durable (never written from elsewhere)
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         java.util.concurrent.Executor onCallContext = context == null ? Runnable::run
@@ -89,12 +92,13 @@ public class DecisionGrpcService implements DecisionService {
         return Uni.createFrom().completionStage(
                         evaluator.decide(subject, request.getApp(), request.getRequestId(), caller.name(), request))
                 .emitOn(onCallContext)
-                .map(decision -> DecideResponse.newBuilder()
-                        .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
-                        .setRuleId(decision.ruleId())
-                        .setReason(decision.reason())
-                        .setPolicyVersion(decision.version())
-                        .setObligations(obligations(decision.obligations()))
+                .map(evaluated -> DecideResponse.newBuilder()
+                        .setEffect(evaluated.decision().allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
+                        .setRuleId(evaluated.decision().ruleId())
+                        .setReason(evaluated.decision().reason())
+                        .setPolicyVersion(evaluated.decision().version())
+                        .setObligations(obligations(evaluated.decision().obligations()))
+                        .addAllUnmetConditions(evaluated.unmet())
                         .build())
                 // fail closed: an unrecorded decision is no decision
                 .onFailure().transform(e -> io.grpc.Status.UNAVAILABLE

@@ -28,6 +28,10 @@ import dev.ztna.proto.policy.v1.ListPolicyVersionsRequest;
 import dev.ztna.proto.policy.v1.ListPolicyVersionsResponse;
 import dev.ztna.proto.policy.v1.PolicyVersionInfo;
 import dev.ztna.proto.policy.v1.RollbackPolicyRequest;
+import dev.ztna.proto.policy.v1.Effect;
+import dev.ztna.proto.policy.v1.ExplainRequest;
+import dev.ztna.proto.policy.v1.ExplainResponse;
+import dev.ztna.proto.policy.v1.RuleEvaluation;
 import dev.ztna.proto.policy.v1.SimulateRequest;
 import dev.ztna.proto.policy.v1.SimulateResponse;
 import io.grpc.Status;
@@ -97,6 +101,25 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
                     + config.simulationMaxDecisions() + " recorded decisions; narrow from/to").asRuntimeException();
         }
         return Uni.createFrom().item(simulator.result());
+    }
+
+    @Override
+    public Uni<ExplainResponse> explain(ExplainRequest request) {
+        CallerContext.requireRole("policy-admin", "auditor");
+        CompiledPolicy.Subject subject = DecisionGrpcService.validated(request.getRequest(), "request.");
+        Instant at = request.hasTime() ? instant(request.getTime()) : Instant.now();
+        CompiledPolicy live = store.live();
+        String app = request.getRequest().getApp();
+        CompiledPolicy.Decision decision = live.decide(subject, app, at);
+        ExplainResponse.Builder out = ExplainResponse.newBuilder()
+                .setEffect(decision.allowed() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
+                .setRuleId(decision.ruleId()).setReason(decision.reason()).setPolicyVersion(decision.version());
+        for (CompiledPolicy.RuleEvaluation rule : live.explain(subject, app, at)) {
+            out.addRules(RuleEvaluation.newBuilder().setRuleId(rule.ruleId())
+                    .setEffect(rule.allow() ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY)
+                    .setApplies(rule.applies()).addAllUnmet(rule.unmet()));
+        }
+        return Uni.createFrom().item(out.build());
     }
 
     private static PolicyCompiler.Format format(DocumentFormat format) {

@@ -33,6 +33,39 @@ public final class CompiledPolicy {
                     || (subject.authTime() != null && !subject.authTime().plus(maxAuthAge).isBefore(now));
         }
 
+        /**
+         * Every condition of this rule the subject does not meet at {@code now}, in words; empty when the rule
+         * applies. The same predicates as {@link #matches} and {@link #contextHolds}, spelled out for people.
+         */
+        List<String> unmet(Subject subject, java.time.Instant now) {
+            List<String> unmet = new ArrayList<>();
+            if (!matches(subject)) {
+                unmet.add("who: " + subject.username() + " is not among users " + users + ", groups " + groups
+                        + ", roles " + roles);
+            }
+            if (!when.holds(now)) {
+                unmet.add("when: allowed only " + when.describe());
+            }
+            if (!cidrs.isEmpty() && (subject.source() == null || cidrs.stream().noneMatch(c -> c.contains(subject.source())))) {
+                unmet.add("where: source " + (subject.source() == null ? "unknown" : subject.source().getHostAddress())
+                        + " is not in " + cidrs.stream().map(Cidr::text).toList());
+            }
+            if (!mfa.isEmpty() && !intersects(mfa, subject.amr())) {
+                unmet.add("how.mfa: needs one of " + mfa + ", the login used " + subject.amr());
+            }
+            if (maxAuthAge != null && (subject.authTime() == null || subject.authTime().plus(maxAuthAge).isBefore(now))) {
+                unmet.add("how.max_auth_age: the login must be at most " + maxAuthAge + " old (it was at "
+                        + subject.authTime() + ")");
+            }
+            if (posture != null && !posture.holds(subject.device(), now)) {
+                unmet.add("how.posture: " + (subject.device() == null ? "no device posture report"
+                        : "the device report (" + subject.device().reportedAt() + ") is stale or does not meet "
+                        + posture.flags() + (posture.os().isEmpty() ? "" : ", os " + posture.os())
+                        + (posture.minAgentVersion() == null ? "" : ", agent ≥ " + posture.minAgentVersion())));
+            }
+            return unmet;
+        }
+
         boolean matches(Subject subject) {
             return users.contains(subject.username()) || users.contains(ANY)
                     || intersects(groups, subject.groups()) || intersects(roles, subject.roles());
@@ -111,6 +144,24 @@ public final class CompiledPolicy {
 
     public int ruleCount() {
         return ruleCount;
+    }
+
+    /** How one rule that could apply to the app fared for a subject. */
+    public record RuleEvaluation(String ruleId, boolean allow, List<String> unmet) {
+        public boolean applies() {
+            return unmet.isEmpty();
+        }
+    }
+
+    /** Explain mode: every rule indexed for the app (and "*"), in evaluation order, with its unmet conditions. */
+    public List<RuleEvaluation> explain(Subject subject, String app, java.time.Instant now) {
+        List<RuleEvaluation> out = new ArrayList<>();
+        for (List<Rule> candidates : List.of(byApp.getOrDefault(app, List.of()), anyApp)) {
+            for (Rule rule : candidates) {
+                out.add(new RuleEvaluation(rule.id(), rule.allow(), rule.unmet(subject, now)));
+            }
+        }
+        return out;
     }
 
     public Decision decide(Subject subject, String app) {

@@ -9,6 +9,7 @@ import dev.ztna.proto.audit.v1.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +34,18 @@ public class PolicyEvaluator {
      * is durable (group-committed with concurrent decisions by {@link DecisionRecorder}), and fails with
      * {@link DecisionNotRecorded} if it cannot be written. Never blocks: the evaluation is in memory.
      */
-    public CompletionStage<CompiledPolicy.Decision> decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
+    /** A decision and, for a deny, what each allow rule for the app needed that the request did not have. */
+    public record Evaluated(CompiledPolicy.Decision decision, List<String> unmet) {
+    }
+
+    public CompletionStage<Evaluated> decide(CompiledPolicy.Subject subject, String app, String requestId, String caller,
                                           DecideRequest input) {
         Instant now = Instant.now();
-        CompiledPolicy.Decision decision = store.live().decide(subject, app, now);
+        CompiledPolicy live = store.live();
+        CompiledPolicy.Decision decision = live.decide(subject, app, now);
+        List<String> unmet = decision.allowed() ? List.of() : live.explain(subject, app, now).stream()
+                .filter(r -> r.allow() && !r.applies())
+                .flatMap(r -> r.unmet().stream().map(u -> "rule " + r.ruleId() + ": " + u)).toList();
         AuditEvent record = audit.event("policy.decision", subject.username(),
                         decision.allowed() ? Outcome.OUTCOME_SUCCESS : Outcome.OUTCOME_FAILURE, decision.reason())
                 .setApp(app)
@@ -54,7 +63,7 @@ public class PolicyEvaluator {
                     if (failure != null) {
                         throw new DecisionNotRecorded(failure);
                     }
-                    return decision;
+                    return new Evaluated(decision, unmet);
                 });
     }
 
