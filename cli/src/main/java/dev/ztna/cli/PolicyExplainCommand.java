@@ -1,6 +1,5 @@
 package dev.ztna.cli;
 
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.policy.v1.DecisionContext;
@@ -13,8 +12,6 @@ import dev.ztna.proto.policy.v1.Subject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,13 +54,13 @@ final class PolicyExplainCommand extends PolicyVersionCommands.PolicyCall {
             context.setSourceAddress(source);
         }
         if (authTime != null) {
-            context.setAuthTime(timestamp("--auth-time", authTime));
+            context.setAuthTime(PolicySimulateCommand.timestamp("--auth-time", authTime));
         }
         ExplainRequest.Builder request = ExplainRequest.newBuilder().setRequest(DecideRequest.newBuilder().setApp(app)
                 .setSubject(Subject.newBuilder().setUsername(user).addAllGroups(groups).addAllRoles(roles))
                 .setContext(context));
         if (time != null) {
-            request.setTime(timestamp("--time", time));
+            request.setTime(PolicySimulateCommand.timestamp("--time", time));
         }
         ExplainResponse r = policy.explain(request.build());
         if ("json".equals(output)) {
@@ -82,14 +79,5 @@ final class PolicyExplainCommand extends PolicyVersionCommands.PolicyCall {
             rule.getUnmetList().forEach(u -> System.out.println("          - " + u));
         }
         return 0;
-    }
-
-    private static Timestamp timestamp(String option, String value) {
-        try {
-            Instant at = Instant.parse(value);
-            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " must be an ISO-8601 instant, e.g. 2026-12-01T09:00:00Z");
-        }
     }
 }

@@ -74,7 +74,8 @@ final class PolicySimulateCommand implements Callable<Integer> {
         }
     }
 
-    private static Timestamp timestamp(String option, String value) {
+    /** An ISO-8601 option value; a clear error naming the option otherwise. */
+    static Timestamp timestamp(String option, String value) {
         try {
             Instant at = Instant.parse(value);
             return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();

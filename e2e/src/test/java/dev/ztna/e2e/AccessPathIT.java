@@ -543,74 +543,7 @@ class AccessPathIT {
                 .stream().filter(s -> s.getSessionId().equals(sessionId)).flatMap(s -> s.getConnectorsList().stream()).toList();
     }
 
-    /** One tunnel: sends {@code text}, returns what the app echoed once the tunnel completed normally. */
-    String echoThroughTunnel(String token, String sessionId, String text) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        StringBuilder echoed = new StringBuilder();
-        Status[] result = new Status[1];
-        StreamObserver<TunnelRequest>[] out = new StreamObserver[1];
-        out[0] = AccessServiceGrpc.newStub(channel(suite.brokerTarget())).withCallCredentials(bearer(token))
-                .tunnel(new StreamObserver<>() {
-                    @Override
-                    public void onNext(TunnelResponse value) {
-                        synchronized (echoed) {
-                            boolean complete = echoed.length() >= text.length();
-                            echoed.append(value.getData().toStringUtf8());
-                            if (!complete && echoed.length() >= text.length()) {
-                                out[0].onCompleted(); // half-close once: the app sees EOF and closes its side
-                            }
-                        }
-                    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        result[0] = Status.fromThrowable(t);
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        result[0] = Status.OK;
-                        done.countDown();
-                    }
-                });
-        out[0].onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
-        out[0].onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8(text)).build());
-        assertTrue(done.await(30, TimeUnit.SECONDS), "the tunnel did not finish");
-        assertEquals(Status.Code.OK, result[0].getCode(), result[0].toString());
-        return echoed.toString();
-    }
-
-    /** A tunnel that keeps sending a frame every 200 ms until the broker ends it; its final status. */
-    Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        Status[] result = new Status[1];
-        StreamObserver<TunnelRequest> out = AccessServiceGrpc.newStub(channel(suite.brokerTarget()))
-                .withCallCredentials(bearer(token)).tunnel(new StreamObserver<>() {
-                    @Override
-                    public void onNext(TunnelResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result[0] = Status.fromThrowable(t);
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        result[0] = Status.OK;
-                        done.countDown();
-                    }
-                });
-        out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (!done.await(200, TimeUnit.MILLISECONDS) && Instant.now().isBefore(deadline)) {
-            out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8("busy")).build());
-        }
-        assertTrue(done.await(1, TimeUnit.SECONDS), "the busy tunnel was never cut");
-        return result[0];
-    }
 
     // ---- helpers
 
@@ -679,31 +612,87 @@ class AccessPathIT {
         fail(app + " never became visible to " + user + "; connector log:\n" + suite.connector().tail());
     }
 
+
+    /** A raw tunnel of a session: what it received and how it ended. */
+    final class RawTunnel {
+        final StringBuilder received = new StringBuilder();
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile Status status;
+        final StreamObserver<TunnelRequest> out;
+        private final String halfCloseAfter;
+        private boolean halfClosed;
+
+        /** {@code halfCloseAfter}: once this much has come back, half-close (null: never). */
+        RawTunnel(String token, String sessionId, String halfCloseAfter) {
+            this.halfCloseAfter = halfCloseAfter;
+            out = AccessServiceGrpc.newStub(channel(suite.brokerTarget())).withCallCredentials(bearer(token))
+                    .tunnel(new StreamObserver<>() {
+                        @Override
+                        public void onNext(TunnelResponse value) {
+                            synchronized (received) {
+                                received.append(value.getData().toStringUtf8());
+                                if (halfCloseAfter != null && !halfClosed && received.length() >= halfCloseAfter.length()) {
+                                    halfClosed = true;
+                                    out().onCompleted(); // the app sees EOF and closes its side
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            status = Status.fromThrowable(t);
+                            done.countDown();
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            status = Status.OK;
+                            done.countDown();
+                        }
+                    });
+            out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
+        }
+
+        private StreamObserver<TunnelRequest> out() {
+            return out;
+        }
+
+        void send(String text) {
+            out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8(text)).build());
+        }
+
+        Status awaitEnd(int seconds) throws InterruptedException {
+            assertTrue(done.await(seconds, TimeUnit.SECONDS), "the tunnel did not end");
+            return status;
+        }
+    }
+
+    /** Sends one frame, then stays silent; how the tunnel ended. */
     Status tunnelStatus(String token, String sessionId) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        Status[] result = new Status[1];
-        StreamObserver<TunnelRequest> out = AccessServiceGrpc.newStub(channel(suite.brokerTarget()))
-                .withCallCredentials(bearer(token)).tunnel(new StreamObserver<>() {
-                    @Override
-                    public void onNext(TunnelResponse value) {
-                    }
+        RawTunnel tunnel = new RawTunnel(token, sessionId, null);
+        tunnel.send("hello");
+        return tunnel.awaitEnd(30);
+    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        result[0] = Status.fromThrowable(t);
-                        done.countDown();
-                    }
+    /** Keeps sending a frame every 200 ms until the broker ends the tunnel; how it ended. */
+    Status busyTunnelStatus(String token, String sessionId) throws InterruptedException {
+        RawTunnel tunnel = new RawTunnel(token, sessionId, null);
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (!tunnel.done.await(200, TimeUnit.MILLISECONDS) && Instant.now().isBefore(deadline)) {
+            tunnel.send("busy");
+        }
+        return tunnel.awaitEnd(1);
+    }
 
-                    @Override
-                    public void onCompleted() {
-                        result[0] = Status.OK;
-                        done.countDown();
-                    }
-                });
-        out.onNext(TunnelRequest.newBuilder().setOpen(TunnelOpen.newBuilder().setSessionId(sessionId)).build());
-        out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFromUtf8("hello")).build());
-        assertTrue(done.await(30, TimeUnit.SECONDS));
-        return result[0];
+    /** Sends {@code text}; returns what the app echoed once the tunnel completed normally. */
+    String echoThroughTunnel(String token, String sessionId, String text) throws InterruptedException {
+        RawTunnel tunnel = new RawTunnel(token, sessionId, text);
+        tunnel.send(text);
+        Status end = tunnel.awaitEnd(30);
+        assertEquals(Status.Code.OK, end.getCode(), end.toString());
+        synchronized (tunnel.received) {
+            return tunnel.received.toString();
+        }
     }
 
     static CallCredentials bearer(String token) {
