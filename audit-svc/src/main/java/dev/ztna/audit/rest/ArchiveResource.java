@@ -15,12 +15,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Archived segments (roles auditor, admin) and an on-demand retention run (admin). */
 @jakarta.ws.rs.Path("/api/v1")
@@ -59,12 +59,12 @@ public class ArchiveResource {
         if (segment == null) {
             return Problems.of(404, "not-found", "no segment starts at entry " + firstSeq, "first");
         }
-        Path file = retention.archiveDir().resolve(segment.fileName);
-        if (!Files.isRegularFile(file)) {
-            return Problems.of(410, "segment-not-here", "segment " + segment.fileName
+        Optional<Path> file = retention.segmentFile(segment);
+        if (file.isEmpty()) {
+            return Problems.of(410, "segment-not-here", "segment " + segment.firstSeq + ".." + segment.lastSeq
                     + " is not in this instance's archive directory (moved to cold storage?)", null);
         }
-        return Response.ok(file.toFile(), "application/x-ndjson")
+        return Response.ok(file.get().toFile(), "application/x-ndjson")
                 .header("Content-Disposition", "attachment; filename=\"" + segment.fileName + "\"").build();
     }
 

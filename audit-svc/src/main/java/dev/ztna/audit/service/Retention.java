@@ -78,6 +78,24 @@ public class Retention {
         return Path.of(config.archiveDir());
     }
 
+    static final java.util.regex.Pattern SEGMENT_NAME = java.util.regex.Pattern.compile("segment-\\d{12}-\\d{12}\\.jsonl");
+
+    /**
+     * The segment's file in the archive directory, if it is there. The name comes from the database, which the
+     * service role can write, so only names this class itself produces are accepted: no path ever leaves the directory.
+     */
+    public Optional<Path> segmentFile(ArchiveSegment segment) {
+        return resolve(archiveDir(), segment.fileName);
+    }
+
+    static Optional<Path> resolve(Path dir, String fileName) {
+        if (fileName == null || !SEGMENT_NAME.matcher(fileName).matches()) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(fileName).normalize();
+        return file.startsWith(dir.normalize()) && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
     /** Archives and redacts every entry received before now minus the period; empty when there was none. */
     public synchronized Optional<ArchiveSegment> archiveExpired() {
         Instant cutoff = Instant.now().minus(config.period().orElseThrow(NotConfigured::new));
