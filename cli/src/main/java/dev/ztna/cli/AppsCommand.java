@@ -26,9 +26,7 @@ final class AppsCommand implements Callable<Integer> {
         try {
             AccessServiceGrpc.AccessServiceBlockingStub access = AccessServiceGrpc.newBlockingStub(channel)
                     .withCallCredentials(endpoints.credentials());
-            if (!"table".equals(output) && !"json".equals(output)) {
-                throw new IllegalArgumentException("--output must be table or json");
-            }
+            Endpoints.requireOutput(output);
             java.util.List<String> names = new java.util.ArrayList<>();
             String page = "";
             int count = 0;

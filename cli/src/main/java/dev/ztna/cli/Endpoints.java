@@ -31,6 +31,13 @@ final class Endpoints {
             description = "Where the login token is kept, readable by you only (env ZTNA_CONFIG_DIR). Default: ${DEFAULT-VALUE}")
     Path configDir;
 
+    /** The --output values every listing command accepts; a clear error for anything else. */
+    static void requireOutput(String output) {
+        if (!"table".equals(output) && !"json".equals(output)) {
+            throw new IllegalArgumentException("--output must be table or json");
+        }
+    }
+
     ManagedChannel channel(String target) {
         return ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     }

@@ -49,6 +49,7 @@ final class PolicyExplainCommand extends PolicyVersionCommands.PolicyCall {
 
     @Override
     int run(PolicyAdminServiceGrpc.PolicyAdminServiceBlockingStub policy) {
+        Endpoints.requireOutput(output);
         DecisionContext.Builder context = DecisionContext.newBuilder().addAllAmr(amr);
         if (source != null) {
             context.setSourceAddress(source);

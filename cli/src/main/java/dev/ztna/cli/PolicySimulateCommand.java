@@ -46,9 +46,7 @@ final class PolicySimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"table".equals(output) && !"json".equals(output)) {
-            throw new IllegalArgumentException("--output must be table or json");
-        }
+        Endpoints.requireOutput(output);
         SimulateRequest.Builder request = SimulateRequest.newBuilder()
                 .setDocument(Files.readString(file))
                 .setFormat(file.toString().endsWith(".json") ? DocumentFormat.DOCUMENT_FORMAT_JSON : DocumentFormat.DOCUMENT_FORMAT_YAML);

@@ -35,9 +35,7 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"table".equals(output) && !"json".equals(output)) {
-            throw new IllegalArgumentException("--output must be table or json");
-        }
+        Endpoints.requireOutput(output);
         ManagedChannel channel = endpoints.channel(endpoints.broker);
         try {
             ListSessionsResponse list = SessionAdminServiceGrpc.newBlockingStub(channel)

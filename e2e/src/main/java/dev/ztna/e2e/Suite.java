@@ -228,11 +228,6 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    /** Stops and restarts nothing: kills the connector (for tests that need it gone). */
-    public void stopConnector() {
-        connector.close();
-    }
-
     /** Kills the connector at once (SIGKILL), as a crash or a pulled cable would. */
     public void killConnector() {
         connector.kill();

@@ -269,13 +269,9 @@ class AccessPathIT {
             socket.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
             assertEquals("ping", new String(socket.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
 
-            var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
-                    .withCallCredentials(bearer(token("admin")));
             long changedAt = System.nanoTime();
-            admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
-                    .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
-                    .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - id: only-sales\n    effect: allow\n"
-                            + "    who: { groups: [sales] }\n    what: { apps: [echo] }\n").build());
+            putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - id: only-sales\n    effect: allow\n"
+                            + "    who: { groups: [sales] }\n    what: { apps: [echo] }\n");
             int read;
             try {
                 read = socket.getInputStream().read();
@@ -316,12 +312,8 @@ class AccessPathIT {
     @Test
     @Order(9)
     void obligationsAreEnforcedJustificationIdleTimeoutAndMaximumDuration() throws Exception {
-        var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
-                .withCallCredentials(bearer(token("admin")));
-        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
-                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
-                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
-                        + "what: {apps: [echo]}, obligations: {idle_timeout: PT2S, justification: required}}\n").build());
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}, obligations: {idle_timeout: PT2S, justification: required}}\n");
         String it = token("admin");
         StatusRuntimeException unjustified = assertThrows(StatusRuntimeException.class,
                 () -> access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
@@ -336,10 +328,8 @@ class AccessPathIT {
         assertEquals(Status.Code.PERMISSION_DENIED, idle.getCode(), idle.toString());
         assertTrue(idle.getDescription().contains("idle"), idle.toString());
 
-        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
-                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
-                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
-                        + "what: {apps: [echo]}, obligations: {max_session: PT3S}}\n").build());
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}, obligations: {max_session: PT3S}}\n");
         String busySession = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
         Status busy = busyTunnelStatus(it, busySession);
         assertEquals(Status.Code.PERMISSION_DENIED, busy.getCode(), busy.toString());
@@ -368,12 +358,8 @@ class AccessPathIT {
     @Test
     @Order(10)
     void withPolicySvcStoppedNewSessionsAreRefusedAndLiveOnesCutAfterTheGrace() throws Exception {
-        var admin = dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
-                .withCallCredentials(bearer(token("admin")));
-        admin.putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
-                .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML)
-                .setDocument("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
-                        + "what: {apps: [echo]}}\n").build());
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                        + "what: {apps: [echo]}}\n");
         String it = token("admin");
         String sessionId = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
         CompletableFuture<Status> live = CompletableFuture.supplyAsync(() -> {
@@ -612,6 +598,14 @@ class AccessPathIT {
         fail(app + " never became visible to " + user + "; connector log:\n" + suite.connector().tail());
     }
 
+
+    /** Makes {@code yaml} the live policy, as the admin. */
+    void putPolicy(String yaml) {
+        dev.ztna.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(channel("localhost:" + suite.ports().policy()))
+                .withCallCredentials(bearer(token("admin")))
+                .putPolicy(dev.ztna.proto.policy.v1.PutPolicyRequest.newBuilder()
+                        .setFormat(dev.ztna.proto.policy.v1.DocumentFormat.DOCUMENT_FORMAT_YAML).setDocument(yaml).build());
+    }
 
     /** A raw tunnel of a session: what it received and how it ended. */
     final class RawTunnel {

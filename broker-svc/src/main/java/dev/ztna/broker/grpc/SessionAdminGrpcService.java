@@ -33,11 +33,7 @@ public class SessionAdminGrpcService implements SessionAdminService {
     public Uni<ListSessionsResponse> listSessions(ListSessionsRequest request) {
         CallerContext.requireRole("admin");
         ListSessionsResponse.Builder out = ListSessionsResponse.newBuilder();
-        for (LiveSession s : sessions.liveSessions()) {
-            if ((!request.getUsername().isEmpty() && !request.getUsername().equals(s.username()))
-                    || (!request.getApp().isEmpty() && !request.getApp().equals(s.app()))) {
-                continue;
-            }
+        for (LiveSession s : sessions.liveSessions(request.getUsername(), request.getApp())) {
             out.addSessions(SessionInfo.newBuilder()
                     .setSessionId(s.id().toString())
                     .setUsername(s.username())

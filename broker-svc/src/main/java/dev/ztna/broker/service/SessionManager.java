@@ -154,9 +154,12 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         return cut;
     }
 
-    /** Every live session on this broker, oldest first. */
-    public List<LiveSession> liveSessions() {
-        return live.values().stream().sorted(java.util.Comparator.comparing(LiveSession::openedAt)).toList();
+    /** The live sessions on this broker, oldest first; an empty filter matches every user or app. */
+    public List<LiveSession> liveSessions(String username, String app) {
+        return live.values().stream()
+                .filter(s -> username.isEmpty() || username.equals(s.username()))
+                .filter(s -> app.isEmpty() || app.equals(s.app()))
+                .sorted(java.util.Comparator.comparing(LiveSession::openedAt)).toList();
     }
 
     /** An operator cuts one session; false when no such session is live here. */

@@ -199,10 +199,10 @@ public final class PolicyCompiler {
             if (in.app() == null || !NAME.matcher(in.app()).matches()) {
                 errors.add(new PolicyError(where, "input.app", "must be an app name"));
             }
-            java.net.InetAddress source2 = null;
+            java.net.InetAddress address = null;
             if (in.sourceAddress() != null) {
-                source2 = Cidr.literal(in.sourceAddress());
-                if (source2 == null) {
+                address = Cidr.literal(in.sourceAddress());
+                if (address == null) {
                     errors.add(new PolicyError(where, "input.source_address", "must be an IPv4 or IPv6 address"));
                 }
             }
@@ -216,7 +216,7 @@ public final class PolicyCompiler {
             }
             if (errors.size() == before) {
                 tests.add(new PolicyTests.Case(where, test.name(), new CompiledPolicy.Subject(in.user(), set(in.groups()),
-                        set(in.roles()), source2, set(in.amr()), authTime, device), in.app(), time,
+                        set(in.roles()), address, set(in.amr()), authTime, device), in.app(), time,
                         "allow".equals(test.expect()), test.rule()));
             }
         }
