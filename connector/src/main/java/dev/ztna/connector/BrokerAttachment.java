@@ -48,17 +48,15 @@ final class BrokerAttachment implements Runnable {
     private final String target;
     private final ManagedChannel channel;
     private final ConnectorServiceGrpc.ConnectorServiceStub stub;
-    private final String name;
     private final Map<String, InetSocketAddress> apps;
     private final ExecutorService workers;
     private volatile boolean stopping;
 
-    BrokerAttachment(String target, ManagedChannel channel, ServiceCredentials credentials, String name,
+    BrokerAttachment(String target, ManagedChannel channel, EnrolledIdentity identity,
                      Map<String, InetSocketAddress> apps, ExecutorService workers) {
         this.target = target;
         this.channel = channel;
-        this.stub = ConnectorServiceGrpc.newStub(channel).withCallCredentials(credentials);
-        this.name = name;
+        this.stub = ConnectorServiceGrpc.newStub(channel).withCallCredentials(identity.credentials());
         this.apps = apps;
         this.workers = workers;
     }
@@ -122,7 +120,7 @@ final class BrokerAttachment implements Runnable {
                 done.countDown();
             }
         });
-        AttachHello.Builder hello = AttachHello.newBuilder().setConnectorName(name);
+        AttachHello.Builder hello = AttachHello.newBuilder();
         apps.keySet().forEach(app -> hello.addApps(AppAnnouncement.newBuilder().setName(app)));
         synchronized (control[0]) {
             control[0].onNext(AttachRequest.newBuilder().setHello(hello).build());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,25 +30,18 @@ public final class ConnectorMain implements Callable<Integer> {
             description = "Broker host:port list (env ZTNA_CONNECTOR_BROKERS). Default: ${DEFAULT-VALUE}")
     List<String> brokers;
 
-    @Option(names = "--identity", defaultValue = "${env:ZTNA_CONNECTOR_IDENTITY_URL:-http://localhost:8081}",
-            description = "identity-svc base URL (env ZTNA_CONNECTOR_IDENTITY_URL). Default: ${DEFAULT-VALUE}")
-    URI identity;
+    @Option(names = "--state-dir", defaultValue = "${env:ZTNA_CONNECTOR_STATE_DIR}",
+            description = "Where the connector keeps its enrolled identity (env ZTNA_CONNECTOR_STATE_DIR). Default: ~/.ztna-connector")
+    Path stateDir;
 
-    @Option(names = "--client-id", defaultValue = "${env:ZTNA_CONNECTOR_CLIENT_ID}",
-            description = "Enrollment credential id (env ZTNA_CONNECTOR_CLIENT_ID)")
-    String clientId;
-
-    @Option(names = "--client-secret-file", defaultValue = "${env:ZTNA_CONNECTOR_CLIENT_SECRET_FILE}",
-            description = "File holding the enrollment secret; or set env ZTNA_CONNECTOR_CLIENT_SECRET. Never pass secrets as arguments.")
-    Path secretFile;
+    @Option(names = "--enrollment-token-file", defaultValue = "${env:ZTNA_CONNECTOR_ENROLLMENT_TOKEN_FILE}",
+            description = "File holding the one-time enrolment token (`ztna connectors enroll`); or set env "
+                    + "ZTNA_CONNECTOR_ENROLLMENT_TOKEN. Only needed until the connector has enrolled. Never pass secrets as arguments.")
+    Path tokenFile;
 
     @Option(names = "--app", split = ",", defaultValue = "${env:ZTNA_CONNECTOR_APPS}",
             description = "App to front as name=host:port, repeatable (env ZTNA_CONNECTOR_APPS, comma separated)")
     List<String> appSpecs;
-
-    @Option(names = "--name", defaultValue = "${env:ZTNA_CONNECTOR_NAME:-connector}",
-            description = "Name shown in the broker (env ZTNA_CONNECTOR_NAME). Default: ${DEFAULT-VALUE}")
-    String name;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ConnectorMain()).execute(args));
@@ -56,19 +49,14 @@ public final class ConnectorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (clientId == null || clientId.isBlank()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--client-id (or ZTNA_CONNECTOR_CLIENT_ID) is required");
-        }
-        String secret = System.getenv("ZTNA_CONNECTOR_CLIENT_SECRET");
-        if (secretFile != null) {
-            secret = Files.readString(secretFile).trim();
-        }
-        if (secret == null || secret.isBlank()) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "the enrollment secret is required: --client-secret-file or ZTNA_CONNECTOR_CLIENT_SECRET");
-        }
         Map<String, InetSocketAddress> apps = parseApps(appSpecs);
-        ServiceCredentials credentials = new ServiceCredentials(identity, clientId, secret);
+        EnrolledIdentity identity = identity();
+        List<String> foreign = apps.keySet().stream().filter(a -> !identity.apps().contains(a)).toList();
+        if (!foreign.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "this connector (" + identity.name()
+                    + ") is enrolled for " + identity.apps() + ", not for " + foreign + "; enrol a connector for them");
+        }
+        System.err.println("connector " + identity.name() + " (" + identity.id() + ") fronting " + apps.keySet());
         ExecutorService workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "connector-tunnel");
             t.setDaemon(true);
@@ -79,7 +67,7 @@ public final class ConnectorMain implements Callable<Integer> {
         for (String broker : brokers) {
             ManagedChannel channel = ManagedChannelBuilder.forTarget(broker.trim()).usePlaintext()
                     .keepAliveTime(30, java.util.concurrent.TimeUnit.SECONDS).build();
-            BrokerAttachment attachment = new BrokerAttachment(broker.trim(), channel, credentials, name, apps, workers);
+            BrokerAttachment attachment = new BrokerAttachment(broker.trim(), channel, identity, apps, workers);
             attachments.add(attachment);
             Thread thread = new Thread(attachment, "attach-" + broker.trim());
             threads.add(thread);
@@ -90,6 +78,27 @@ public final class ConnectorMain implements Callable<Integer> {
             thread.join();
         }
         return 0;
+    }
+
+    /** The identity saved in the state directory, or a new one from the enrolment token. */
+    private EnrolledIdentity identity() throws IOException {
+        Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".ztna-connector");
+        var saved = EnrolledIdentity.load(dir);
+        if (saved.isPresent()) {
+            return saved.get();
+        }
+        String token = System.getenv("ZTNA_CONNECTOR_ENROLLMENT_TOKEN");
+        if (tokenFile != null) {
+            token = Files.readString(tokenFile);
+        }
+        if (token == null || token.isBlank()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "this connector is not enrolled yet (no "
+                    + dir.resolve(EnrolledIdentity.FILE) + "): give it a one-time token from `ztna connectors enroll` "
+                    + "with --enrollment-token-file or ZTNA_CONNECTOR_ENROLLMENT_TOKEN");
+        }
+        EnrolledIdentity enrolled = EnrolledIdentity.enroll(brokers, token.trim(), dir);
+        System.err.println("enrolled as " + enrolled.name() + " (" + enrolled.id() + "); identity saved in " + dir);
+        return enrolled;
     }
 
     static Map<String, InetSocketAddress> parseApps(List<String> specs) {

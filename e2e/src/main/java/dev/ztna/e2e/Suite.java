@@ -84,7 +84,7 @@ public final class Suite implements AutoCloseable {
         this.workDir = workDir;
         this.ports = ports;
         this.extraApps = new LinkedHashMap<>(extraApps);
-        for (String sa : List.of("policy-svc", "broker-svc", "connector-demo", "auditor", "ops-admin")) {
+        for (String sa : List.of("policy-svc", "broker-svc", "auditor", "ops-admin")) {
             secrets.put(sa, randomSecret());
         }
         users.put("alice", new DemoUser("alice", "alice-demo-password", Totp.newSecret(), List.of("engineering"), List.of()));
@@ -201,14 +201,34 @@ public final class Suite implements AutoCloseable {
             int port = p == identity ? ports.identity() : p == audit ? ports.audit() : p == policy ? ports.policy() : ports.broker();
             p.awaitHttp200("http://localhost:" + port + "/q/health/ready", timeout);
         }
-        connector = ManagedProcess.startJar("connector", home.resolve("connector/target/ztna-connector.jar"), List.of(), Map.of(
-                "ZTNA_CONNECTOR_BROKERS", brokerTarget(),
-                "ZTNA_CONNECTOR_IDENTITY_URL", identityUrl(),
-                "ZTNA_CONNECTOR_CLIENT_ID", "connector-demo",
-                "ZTNA_CONNECTOR_CLIENT_SECRET", secrets.get("connector-demo"),
-                "ZTNA_CONNECTOR_APPS", connectorApps(),
-                "ZTNA_CONNECTOR_NAME", "demo-connector"), logs);
-        processes.add(connector);
+        connector = startConnector("demo-connector");
+    }
+
+    /** A one-time enrolment token for a connector fronting every demo app, made by the ops-admin service account. */
+    public String enrollmentToken(String connectorName) throws IOException, InterruptedException {
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(brokerTarget()).usePlaintext().build();
+        try {
+            var request = dev.ztna.proto.broker.v1.CreateEnrollmentTokenRequest.newBuilder().setConnectorName(connectorName);
+            for (String spec : connectorApps().split(",")) {
+                request.addApps(spec.substring(0, spec.indexOf('=')));
+            }
+            return dev.ztna.proto.broker.v1.ConnectorAdminServiceGrpc.newBlockingStub(channel)
+                    .withCallCredentials(bearer(serviceToken("ops-admin")))
+                    .createEnrollmentToken(request.build()).getEnrollmentToken();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static io.grpc.CallCredentials bearer(String token) {
+        return new io.grpc.CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
+                io.grpc.Metadata headers = new io.grpc.Metadata();
+                headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
     }
 
     private String connectorApps() {
@@ -233,17 +253,20 @@ public final class Suite implements AutoCloseable {
         connector.kill();
     }
 
-    /** Starts one more connector fronting the same apps under another name (high availability). */
-    public ManagedProcess startConnector(String name) throws IOException {
-        ManagedProcess extra = ManagedProcess.startJar(name, home.resolve("connector/target/ztna-connector.jar"), List.of(),
+    /**
+     * Enrols and starts a connector fronting the demo apps under its own name and state directory (a second one
+     * gives high availability).
+     */
+    public ManagedProcess startConnector(String name) throws IOException, InterruptedException {
+        Path state = workDir.resolve("connectors").resolve(name);
+        deleteRecursively(state);
+        ManagedProcess started = ManagedProcess.startJar(name, home.resolve("connector/target/ztna-connector.jar"), List.of(),
                 Map.of("ZTNA_CONNECTOR_BROKERS", brokerTarget(),
-                        "ZTNA_CONNECTOR_IDENTITY_URL", identityUrl(),
-                        "ZTNA_CONNECTOR_CLIENT_ID", "connector-demo",
-                        "ZTNA_CONNECTOR_CLIENT_SECRET", secrets.get("connector-demo"),
-                        "ZTNA_CONNECTOR_APPS", connectorApps(),
-                        "ZTNA_CONNECTOR_NAME", name), workDir.resolve("logs"));
-        processes.add(extra);
-        return extra;
+                        "ZTNA_CONNECTOR_STATE_DIR", state.toString(),
+                        "ZTNA_CONNECTOR_ENROLLMENT_TOKEN", enrollmentToken(name),
+                        "ZTNA_CONNECTOR_APPS", connectorApps()), workDir.resolve("logs"));
+        processes.add(started);
+        return started;
     }
 
     private ManagedProcess service(String name, int port, String db, Map<String, String> dbPasswords, Path logs,
@@ -321,7 +344,6 @@ public final class Suite implements AutoCloseable {
         List<Map<String, Object>> accounts = List.of(
                 Map.of("client_id", "policy-svc", "secret", secrets.get("policy-svc"), "roles", List.of("audit-writer", "auditor")),
                 Map.of("client_id", "broker-svc", "secret", secrets.get("broker-svc"), "roles", List.of("broker", "audit-writer")),
-                Map.of("client_id", "connector-demo", "secret", secrets.get("connector-demo"), "roles", List.of("connector")),
                 Map.of("client_id", "auditor", "secret", secrets.get("auditor"), "roles", List.of("auditor")),
                 Map.of("client_id", "ops-admin", "secret", secrets.get("ops-admin"), "roles", List.of("admin")));
         return new ObjectMapper().writerWithDefaultPrettyPrinter()

@@ -1,5 +1,8 @@
 package dev.ztna.broker.grpc;
 
+import dev.ztna.broker.domain.ConnectorIdentity;
+import dev.ztna.broker.service.ConnectorAssertionVerifier;
+import dev.ztna.broker.service.ConnectorEnroller;
 import dev.ztna.broker.tunnel.AttachedConnector;
 import dev.ztna.broker.tunnel.ConnectorRegistry;
 import dev.ztna.broker.tunnel.TunnelBroker;
@@ -12,6 +15,11 @@ import dev.ztna.proto.broker.v1.AttachResponse;
 import dev.ztna.proto.broker.v1.ConnectorServiceGrpc;
 import dev.ztna.proto.broker.v1.DataRequest;
 import dev.ztna.proto.broker.v1.DataResponse;
+import dev.ztna.proto.broker.v1.EnrollRequest;
+import dev.ztna.proto.broker.v1.EnrollResponse;
+import dev.ztna.common.error.Errors;
+import dev.ztna.common.grpc.SourceAddress;
+import io.smallrye.common.annotation.Blocking;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -24,12 +32,36 @@ import java.util.Set;
 public class ConnectorGrpcService extends ConnectorServiceGrpc.ConnectorServiceImplBase {
 
     static final int MAX_APPS = 256;
+    private static final int MAX_TOKEN_LENGTH = 256;
+    private static final int MAX_KEY_LENGTH = 1024;
     private final ConnectorRegistry registry;
     private final TunnelBroker tunnels;
+    private final ConnectorEnroller enroller;
+    private final ConnectorAssertionVerifier assertions;
 
-    public ConnectorGrpcService(ConnectorRegistry registry, TunnelBroker tunnels) {
+    public ConnectorGrpcService(ConnectorRegistry registry, TunnelBroker tunnels, ConnectorEnroller enroller,
+                                ConnectorAssertionVerifier assertions) {
         this.registry = registry;
         this.tunnels = tunnels;
+        this.enroller = enroller;
+        this.assertions = assertions;
+    }
+
+    @Override
+    @Blocking
+    public void enroll(EnrollRequest request, StreamObserver<EnrollResponse> response) {
+        String token = request.getEnrollmentToken();
+        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            throw Errors.invalidArgument("enrollment_token", "must be the token printed by `ztna connectors enroll`");
+        }
+        if (request.getPublicKey().isEmpty() || request.getPublicKey().size() > MAX_KEY_LENGTH) {
+            throw Errors.invalidArgument("public_key", "must be an EC P-256 public key (X.509 SubjectPublicKeyInfo, DER)");
+        }
+        ConnectorIdentity identity = enroller.enroll(token, request.getPublicKey().toByteArray(), SourceAddress.current());
+        assertions.refresh();
+        response.onNext(EnrollResponse.newBuilder().setConnectorId(identity.id.toString())
+                .setConnectorName(identity.name).addAllApps(identity.appList()).build());
+        response.onCompleted();
     }
 
     @Override
@@ -58,12 +90,20 @@ public class ConnectorGrpcService extends ConnectorServiceGrpc.ConnectorServiceI
                         refuse("hello.apps: announce 1.." + MAX_APPS + " apps");
                         return;
                     }
-                    String name = request.getHello().getConnectorName();
-                    if (name.isEmpty() || name.length() > 128) {
-                        refuse("hello.connector_name: must be 1..128 characters");
+                    ConnectorAssertionVerifier.Enrolled enrolled = assertions.enrolled(caller.subject());
+                    if (enrolled == null) {
+                        end(Status.UNAUTHENTICATED.withDescription("this connector's enrolment was revoked"));
                         return;
                     }
-                    attached = registry.attach(name, caller.subject(), apps, call);
+                    Set<String> foreign = new java.util.TreeSet<>(apps);
+                    foreign.removeAll(enrolled.apps());
+                    if (!foreign.isEmpty()) {
+                        end(Status.PERMISSION_DENIED.withDescription("hello.apps: this connector is not enrolled for "
+                                + String.join(", ", foreign) + " (enrolled for " + String.join(", ",
+                                new java.util.TreeSet<>(enrolled.apps())) + ")"));
+                        return;
+                    }
+                    attached = registry.attach(enrolled.name(), caller.subject(), apps, call);
                     java.time.Duration beat = registry.heartbeatInterval();
                     attached.send(AttachResponse.newBuilder().setAccepted(AttachAccepted.newBuilder()
                             .setConnectorId(attached.id())
@@ -94,9 +134,13 @@ public class ConnectorGrpcService extends ConnectorServiceGrpc.ConnectorServiceI
             }
 
             private void refuse(String why) {
+                end(Status.INVALID_ARGUMENT.withDescription(why));
+            }
+
+            private void end(Status status) {
                 detach();
                 if (!call.isCancelled()) {
-                    call.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
+                    call.onError(status.asRuntimeException());
                 }
             }
 

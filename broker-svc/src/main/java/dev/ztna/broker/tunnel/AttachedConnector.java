@@ -39,7 +39,7 @@ public final class AttachedConnector {
         return name;
     }
 
-    /** The service account the connector authenticated as. */
+    /** The enrolled connector identity it authenticated as. */
     public String principal() {
         return principal;
     }

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import dev.ztna.broker.config.BrokerConfig;
+import dev.ztna.broker.service.ConnectorAssertionVerifier;
 import java.time.Duration;
 import java.util.Map;
 import dev.ztna.proto.broker.v1.AttachResponse;
@@ -32,9 +33,17 @@ public class ConnectorRegistry {
     private final AuditOutbox audit;
     private final BrokerConfig config;
 
-    public ConnectorRegistry(AuditOutbox audit, BrokerConfig config) {
+    private final ConnectorAssertionVerifier assertions;
+
+    public ConnectorRegistry(AuditOutbox audit, BrokerConfig config, ConnectorAssertionVerifier assertions) {
         this.audit = audit;
         this.config = config;
+        this.assertions = assertions;
+    }
+
+    /** Whether a connector with this enrolled identity holds a control stream to this broker. */
+    public boolean isAttached(String connectorIdentity) {
+        return connectors.stream().anyMatch(c -> c.principal().equals(connectorIdentity));
     }
 
     public Duration heartbeatInterval() {
@@ -47,11 +56,23 @@ public class ConnectorRegistry {
      */
     @io.quarkus.scheduler.Scheduled(every = "1s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void expireSilentConnectors() {
+        detachRevoked();
         long cutoff = System.currentTimeMillis() - config.connectorTimeout().toMillis();
         for (AttachedConnector connector : connectors) {
             if (connector.lastSeenMillis() < cutoff) {
                 LOG.warnf("connector %s (%s) silent for more than %s", connector.name(), connector.id(), config.connectorTimeout());
                 connector.end(Status.UNAVAILABLE.withDescription("no heartbeat for " + config.connectorTimeout()));
+                detach(connector);
+            }
+        }
+    }
+
+    /** Detaches every connector whose enrolment was revoked (here or on another broker); their tunnels end. */
+    public void detachRevoked() {
+        for (AttachedConnector connector : connectors) {
+            if (assertions.enrolled(connector.principal()) == null) {
+                LOG.warnf("connector %s (%s) was revoked", connector.name(), connector.id());
+                connector.end(Status.UNAUTHENTICATED.withDescription("this connector's enrolment was revoked"));
                 detach(connector);
             }
         }

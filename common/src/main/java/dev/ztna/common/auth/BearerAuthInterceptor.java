@@ -11,6 +11,9 @@ import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import jakarta.enterprise.inject.Instance;
+
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,10 +30,12 @@ public class BearerAuthInterceptor implements ServerInterceptor {
 
     private final TokenVerifier verifier;
     private final Set<String> publicMethods;
+    private final List<MethodTokenVerifier> methodVerifiers;
 
-    public BearerAuthInterceptor(TokenVerifier verifier, AuthConfig config) {
+    public BearerAuthInterceptor(TokenVerifier verifier, AuthConfig config, Instance<MethodTokenVerifier> methodVerifiers) {
         this.verifier = verifier;
-        this.publicMethods = Set.copyOf(config.publicMethods().orElse(java.util.List.of()));
+        this.publicMethods = Set.copyOf(config.publicMethods().orElse(List.of()));
+        this.methodVerifiers = methodVerifiers.stream().toList();
     }
 
     @Override
@@ -47,12 +52,23 @@ public class BearerAuthInterceptor implements ServerInterceptor {
         }
         Caller caller;
         try {
-            caller = verifier.verify(header.substring(BEARER.length()).trim());
+            String token = header.substring(BEARER.length()).trim();
+            MethodTokenVerifier special = specialVerifierFor(method);
+            caller = special != null ? special.verify(token) : verifier.verify(token);
         } catch (TokenVerifier.InvalidTokenException e) {
             return refuse(call, "invalid or expired token");
         }
         Context context = Context.current().withValue(CallerContext.KEY, caller);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private MethodTokenVerifier specialVerifierFor(String method) {
+        for (MethodTokenVerifier special : methodVerifiers) {
+            if (special.appliesTo(method)) {
+                return special;
+            }
+        }
+        return null;
     }
 
     private boolean isAnonymousAllowed(String method) {

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * TTL. Only successes are remembered, so an attacker cannot fill it with garbage; it is bounded and simply starts over
  * when full. The signature check is ~all of a verification's cost (see docs/BENCHMARKS.md).
  */
-final class VerifiedTokens {
+public final class VerifiedTokens {
 
     private record Entry(Caller caller, long validUntilMillis) {
     }
@@ -17,12 +17,12 @@ final class VerifiedTokens {
     private final long ttlMillis;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    VerifiedTokens(int capacity, Duration ttl) {
+    public VerifiedTokens(int capacity, Duration ttl) {
         this.capacity = capacity;
         this.ttlMillis = ttl.toMillis();
     }
 
-    Caller get(String token) {
+    public Caller get(String token) {
         if (capacity <= 0) {
             return null;
         }
@@ -37,7 +37,7 @@ final class VerifiedTokens {
         return entry.caller();
     }
 
-    void put(String token, Caller caller, long expiresAtMillis) {
+    public void put(String token, Caller caller, long expiresAtMillis) {
         if (capacity <= 0) {
             return;
         }
