@@ -47,14 +47,15 @@ public final class Suite implements AutoCloseable {
     public record DemoUser(String username, String password, String totpSecret, List<String> groups, List<String> roles) {
     }
 
-    public record Ports(int postgres, int identity, int policy, int broker, int audit, int echo) {
+    /** {@code broker2}: the second broker's port, when the suite runs two brokers sharing the database. */
+    public record Ports(int postgres, int identity, int policy, int broker, int audit, int echo, int broker2) {
 
         public static Ports fixed() {
-            return new Ports(5433, 8081, 8082, 8083, 8084, 7007);
+            return new Ports(5433, 8081, 8082, 8083, 8084, 7007, 8085);
         }
 
         public static Ports random() throws IOException {
-            return new Ports(free(), free(), free(), free(), free(), free());
+            return new Ports(free(), free(), free(), free(), free(), free(), free());
         }
     }
 
@@ -68,11 +69,13 @@ public final class Suite implements AutoCloseable {
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
     private final Map<String, Integer> servicePorts = new HashMap<>();
+    private final Map<String, String> serviceModules = new HashMap<>();
     private final Map<String, String> dbPasswords = new HashMap<>();
     private java.security.KeyPair auditKey;
     private EmbeddedPostgres postgres;
     private EchoServer echo;
     private ManagedProcess connector;
+    private boolean secondBroker;
 
     public Suite(Path home, Path workDir, Ports ports) {
         this(home, workDir, ports, Map.of());
@@ -131,6 +134,21 @@ public final class Suite implements AutoCloseable {
         return "localhost:" + ports.broker();
     }
 
+    /** The second broker (same database, same connectors); only when started {@link #withSecondBroker()}. */
+    public String broker2Target() {
+        return "localhost:" + ports.broker2();
+    }
+
+    /** Runs a second broker beside the first, sharing its database; every connector attaches to both. */
+    public Suite withSecondBroker() {
+        secondBroker = true;
+        return this;
+    }
+
+    private String connectorBrokers() {
+        return secondBroker ? brokerTarget() + "," + broker2Target() : brokerTarget();
+    }
+
     public String identityTarget() {
         return "localhost:" + ports.identity();
     }
@@ -172,22 +190,22 @@ public final class Suite implements AutoCloseable {
         echo = new EchoServer(ports.echo());
 
         Path logs = workDir.resolve("logs");
-        ManagedProcess identity = service("identity-svc", ports.identity(), "identity", dbPasswords, logs, Map.of(
+        ManagedProcess identity = service("identity-svc", "identity-svc", ports.identity(), "identity", dbPasswords, logs, Map.of(
                 "ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
                 "ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString()));
-        ManagedProcess audit = service("audit-svc", ports.audit(), "audit", dbPasswords, logs, Map.of(
+        ManagedProcess audit = service("audit-svc", "audit-svc", ports.audit(), "audit", dbPasswords, logs, Map.of(
                 "QUARKUS_DATASOURCE_USERNAME", "audit_app",
                 "QUARKUS_DATASOURCE_PASSWORD", dbPasswords.get("audit_app"),
                 "QUARKUS_FLYWAY_USERNAME", "audit",
                 "QUARKUS_FLYWAY_PASSWORD", dbPasswords.get("audit"),
                 "ZTNA_AUDIT_SIGNING_KEY", auditSigningKey(),
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
-        ManagedProcess policy = service("policy-svc", ports.policy(), "policy", dbPasswords, logs, Map.of(
+        ManagedProcess policy = service("policy-svc", "policy-svc", ports.policy(), "policy", dbPasswords, logs, Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("policy-svc"),
                 "ZTNA_POLICY_BOOTSTRAP_FILE", policySeed.toString(),
                 "ZTNA_POLICY_AUDIT_URL", auditUrl(),
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
-        ManagedProcess broker = service("broker-svc", ports.broker(), "broker", dbPasswords, logs, Map.of(
+        Map<String, String> brokerEnv = Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
                 // short, so a policy outage shows within seconds here (production default: 30 s)
@@ -195,11 +213,20 @@ public final class Suite implements AutoCloseable {
                 // and a lost connector is noticed within seconds too (production: heartbeat 5 s, timeout 15 s)
                 "ZTNA_BROKER_CONNECTOR_HEARTBEAT", "PT1S",
                 "ZTNA_BROKER_CONNECTOR_TIMEOUT", "PT3S",
-                "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy()));
+                "ZTNA_BROKER_INSTANCE_ID", "broker-1",
+                "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy());
+        ManagedProcess broker = service("broker-svc", "broker-svc", ports.broker(), "broker", dbPasswords, logs, brokerEnv);
         Duration timeout = Duration.ofSeconds(120);
         for (var p : List.of(identity, audit, policy, broker)) {
             int port = p == identity ? ports.identity() : p == audit ? ports.audit() : p == policy ? ports.policy() : ports.broker();
             p.awaitHttp200("http://localhost:" + port + "/q/health/ready", timeout);
+        }
+        if (secondBroker) {
+            // after the first is ready, so the two do not race on the schema migration
+            Map<String, String> env = new HashMap<>(brokerEnv);
+            env.put("ZTNA_BROKER_INSTANCE_ID", "broker-2");
+            service("broker-svc-2", "broker-svc", ports.broker2(), "broker", dbPasswords, logs, env)
+                    .awaitHttp200("http://localhost:" + ports.broker2() + "/q/health/ready", timeout);
         }
         connector = startConnector("demo-connector");
     }
@@ -261,7 +288,7 @@ public final class Suite implements AutoCloseable {
         Path state = workDir.resolve("connectors").resolve(name);
         deleteRecursively(state);
         ManagedProcess started = ManagedProcess.startJar(name, home.resolve("connector/target/ztna-connector.jar"), List.of(),
-                Map.of("ZTNA_CONNECTOR_BROKERS", brokerTarget(),
+                Map.of("ZTNA_CONNECTOR_BROKERS", connectorBrokers(),
                         "ZTNA_CONNECTOR_STATE_DIR", state.toString(),
                         "ZTNA_CONNECTOR_ENROLLMENT_TOKEN", enrollmentToken(name),
                         "ZTNA_CONNECTOR_APPS", connectorApps()), workDir.resolve("logs"));
@@ -269,8 +296,9 @@ public final class Suite implements AutoCloseable {
         return started;
     }
 
-    private ManagedProcess service(String name, int port, String db, Map<String, String> dbPasswords, Path logs,
-                                   Map<String, String> extra) throws IOException {
+    /** Starts {@code module}'s jar as the process {@code name} (one module may run as several processes). */
+    private ManagedProcess service(String name, String module, int port, String db, Map<String, String> dbPasswords,
+                                   Path logs, Map<String, String> extra) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -282,12 +310,14 @@ public final class Suite implements AutoCloseable {
         env.putAll(extra);
         serviceEnv.put(name, env);
         servicePorts.put(name, port);
+        serviceModules.put(name, module);
         this.dbPasswords.putAll(dbPasswords);
         return launch(name, logs);
     }
 
     private ManagedProcess launch(String name, Path logs) throws IOException {
-        ManagedProcess process = ManagedProcess.startJar(name, home.resolve(name + "/target/quarkus-app/quarkus-run.jar"),
+        ManagedProcess process = ManagedProcess.startJar(name,
+                home.resolve(serviceModules.get(name) + "/target/quarkus-app/quarkus-run.jar"),
                 List.of(), serviceEnv.get(name), logs);
         processes.add(process);
         return process;

@@ -54,6 +54,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -83,7 +84,7 @@ class AccessPathIT {
 
     @BeforeAll
     void start() throws Exception {
-        suite = new Suite(Suite.home(), Path.of("target", "e2e-run").toAbsolutePath(), Suite.Ports.random());
+        suite = new Suite(Suite.home(), Path.of("target", "e2e-run").toAbsolutePath(), Suite.Ports.random()).withSecondBroker();
         suite.start();
     }
 
@@ -523,6 +524,74 @@ class AccessPathIT {
         }
     }
 
+    @Test
+    @Order(13)
+    void twoBrokersShareSessionsAndEndThemOnBoth() throws Exception {
+        String it = token("admin");
+        var broker1 = AccessServiceGrpc.newBlockingStub(channel(suite.brokerTarget())).withCallCredentials(bearer(it))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        var broker2 = AccessServiceGrpc.newBlockingStub(channel(suite.broker2Target())).withCallCredentials(bearer(it))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        Instant attached = Instant.now().plusSeconds(60);
+        while (broker2.listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream().noneMatch(a -> a.getName().equals("echo"))) {
+            assertTrue(Instant.now().isBefore(attached), "the connector never attached to the second broker");
+            Thread.sleep(250);
+        }
+
+        // opened on broker 1, carried by both
+        String sessionId = broker1.openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("two brokers").build()).getSessionId();
+        assertEquals("via-2", echoThroughTunnel(suite.broker2Target(), it, sessionId, "via-2"));
+        RawTunnel on1 = new RawTunnel(suite.brokerTarget(), it, sessionId, null);
+        RawTunnel on2 = new RawTunnel(suite.broker2Target(), it, sessionId, null);
+        on1.send("one");
+        on2.send("two");
+
+        // either broker lists it with both brokers' tunnels
+        var admin2 = dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.broker2Target()))
+                .withCallCredentials(bearer(it)).withDeadlineAfter(30, TimeUnit.SECONDS);
+        Instant listed = Instant.now().plusSeconds(20);
+        dev.ztna.proto.broker.v1.SessionInfo info = null;
+        while (info == null || info.getTunnels() < 2) {
+            assertTrue(Instant.now().isBefore(listed), "broker 2 never listed both tunnels: " + info);
+            Thread.sleep(200);
+            info = admin2.listSessions(dev.ztna.proto.broker.v1.ListSessionsRequest.newBuilder().setApp("echo").build())
+                    .getSessionsList().stream().filter(x -> x.getSessionId().equals(sessionId)).findFirst().orElse(null);
+        }
+
+        // another user cannot ride it on the other broker; an unknown id gets the same answer
+        assertEquals(Status.Code.NOT_FOUND, new RawTunnel(suite.broker2Target(), token("bob"), sessionId, null).awaitEnd(30).getCode());
+        assertEquals(Status.Code.NOT_FOUND, new RawTunnel(suite.broker2Target(), it, UUID.randomUUID().toString(), null)
+                .awaitEnd(30).getCode());
+
+        // revoked on broker 1: the tunnel on broker 2 ends too, with the reason
+        dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(it)).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest.newBuilder().setSessionId(sessionId)
+                        .setReason("two-broker test").build());
+        for (RawTunnel t : List.of(on1, on2)) {
+            Status end = t.awaitEnd(30);
+            assertEquals(Status.Code.PERMISSION_DENIED, end.getCode(), end.toString());
+            assertTrue(end.getDescription().contains("two-broker test"), end.toString());
+        }
+        assertEquals(Status.Code.NOT_FOUND, new RawTunnel(suite.broker2Target(), it, sessionId, null).awaitEnd(30).getCode());
+
+        // closed by the user on broker 2: the tunnel on broker 1 ends
+        String second = broker2.openSession(OpenSessionRequest.newBuilder().setApp("echo")
+                .setJustification("two brokers, again").build()).getSessionId();
+        RawTunnel viaBroker1 = new RawTunnel(suite.brokerTarget(), it, second, null);
+        viaBroker1.send("x");
+        Instant echoed = Instant.now().plusSeconds(20);
+        while (viaBroker1.received.length() == 0) {
+            assertTrue(Instant.now().isBefore(echoed), "no echo through broker 1");
+            Thread.sleep(50);
+        }
+        broker2.closeSession(dev.ztna.proto.broker.v1.CloseSessionRequest.newBuilder().setSessionId(second).build());
+        Status closed = viaBroker1.awaitEnd(30);
+        assertEquals(Status.Code.UNAVAILABLE, closed.getCode(), closed.toString());
+        assertTrue(closed.getDescription().contains("session closed"), closed.toString());
+    }
+
     static List<String> connectorsOf(dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.SessionAdminServiceBlockingStub sessions,
                                      String sessionId) {
         return sessions.listSessions(dev.ztna.proto.broker.v1.ListSessionsRequest.getDefaultInstance()).getSessionsList()
@@ -616,10 +685,14 @@ class AccessPathIT {
         private final String halfCloseAfter;
         private boolean halfClosed;
 
-        /** {@code halfCloseAfter}: once this much has come back, half-close (null: never). */
         RawTunnel(String token, String sessionId, String halfCloseAfter) {
+            this(suite.brokerTarget(), token, sessionId, halfCloseAfter);
+        }
+
+        /** {@code halfCloseAfter}: once this much has come back, half-close (null: never). */
+        RawTunnel(String broker, String token, String sessionId, String halfCloseAfter) {
             this.halfCloseAfter = halfCloseAfter;
-            out = AccessServiceGrpc.newStub(channel(suite.brokerTarget())).withCallCredentials(bearer(token))
+            out = AccessServiceGrpc.newStub(channel(broker)).withCallCredentials(bearer(token))
                     .tunnel(new StreamObserver<>() {
                         @Override
                         public void onNext(TunnelResponse value) {
@@ -680,7 +753,11 @@ class AccessPathIT {
 
     /** Sends {@code text}; returns what the app echoed once the tunnel completed normally. */
     String echoThroughTunnel(String token, String sessionId, String text) throws InterruptedException {
-        RawTunnel tunnel = new RawTunnel(token, sessionId, text);
+        return echoThroughTunnel(suite.brokerTarget(), token, sessionId, text);
+    }
+
+    String echoThroughTunnel(String broker, String token, String sessionId, String text) throws InterruptedException {
+        RawTunnel tunnel = new RawTunnel(broker, token, sessionId, text);
         tunnel.send(text);
         Status end = tunnel.awaitEnd(30);
         assertEquals(Status.Code.OK, end.getCode(), end.toString());

@@ -30,4 +30,14 @@ public interface BrokerConfig {
     /** A connector silent this long is detached and its tunnels end (crash, network loss). */
     @WithDefault("PT15S")
     Duration connectorTimeout();
+
+    /**
+     * This broker's name among the brokers sharing the database (shown in session listings and audit records).
+     * Default: the host name and a random suffix, new at every start.
+     */
+    java.util.Optional<String> instanceId();
+
+    /** A session no broker carried a tunnel of for this long ends (it would otherwise stay open forever). */
+    @WithDefault("PT15M")
+    Duration unusedSessionTimeout();
 }

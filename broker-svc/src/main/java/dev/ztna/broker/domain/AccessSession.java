@@ -39,4 +39,19 @@ public class AccessSession {
 
     @Column(name = "close_reason")
     public String closeReason;
+
+    /** The broker instance that opened it; any broker of the site may carry it. */
+    @Column(name = "opened_by")
+    public String openedBy;
+
+    @Column(name = "source_address")
+    public String sourceAddress;
+
+    /** When the maximum session duration obligation ends it; null when the policy set none. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    /** The idle timeout obligation; null when the policy set none. */
+    @Column(name = "idle_timeout_ms")
+    public Long idleTimeoutMs;
 }

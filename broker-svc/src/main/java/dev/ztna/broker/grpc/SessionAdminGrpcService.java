@@ -2,7 +2,7 @@ package dev.ztna.broker.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.ztna.broker.service.SessionManager;
-import dev.ztna.broker.tunnel.LiveSession;
+import dev.ztna.broker.repository.AccessSessionRepository.SessionView;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
@@ -19,7 +19,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Operators (role admin) list the live sessions of this broker and cut one. */
+/** Operators (role admin) list the open sessions of the site (every broker) and cut one, wherever it is carried. */
 @GrpcService
 public class SessionAdminGrpcService implements SessionAdminService {
 
@@ -30,21 +30,22 @@ public class SessionAdminGrpcService implements SessionAdminService {
     }
 
     @Override
+    @Blocking
     public Uni<ListSessionsResponse> listSessions(ListSessionsRequest request) {
         CallerContext.requireRole("admin");
         ListSessionsResponse.Builder out = ListSessionsResponse.newBuilder();
-        for (LiveSession s : sessions.liveSessions(request.getUsername(), request.getApp())) {
+        for (SessionView s : sessions.openSessions(request.getUsername(), request.getApp())) {
             out.addSessions(SessionInfo.newBuilder()
                     .setSessionId(s.id().toString())
                     .setUsername(s.username())
                     .setApp(s.app())
-                    .addAllConnectors(s.connectors().stream().sorted().toList())
+                    .addAllConnectors(s.connectors())
                     .setBytesFromUser(s.bytesFromUser())
                     .setBytesToUser(s.bytesToUser())
                     .setOpenTime(timestamp(s.openedAt()))
-                    .setLastActivityTime(timestamp(s.lastByteAt()))
-                    .setTunnels(s.tunnelCount())
-                    .setSourceAddress(s.source()));
+                    .setLastActivityTime(timestamp(s.lastActivityAt()))
+                    .setTunnels(s.tunnels())
+                    .setSourceAddress(s.sourceAddress()));
         }
         return Uni.createFrom().item(out.build());
     }
@@ -64,7 +65,7 @@ public class SessionAdminGrpcService implements SessionAdminService {
             throw Errors.invalidArgument("reason", "must be at most 200 characters, without control characters");
         }
         if (!sessions.revokeByOperator(id, caller.name(), reason)) {
-            throw Errors.notFound("SESSION_NOT_FOUND", "no live session " + id + " on this broker");
+            throw Errors.notFound("SESSION_NOT_FOUND", "no open session " + id);
         }
         return Uni.createFrom().item(RevokeSessionResponse.getDefaultInstance());
     }

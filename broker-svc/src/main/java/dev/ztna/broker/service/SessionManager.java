@@ -4,6 +4,7 @@ import dev.ztna.broker.client.PolicyClient;
 import dev.ztna.broker.config.BrokerConfig;
 import dev.ztna.broker.domain.AccessSession;
 import dev.ztna.broker.repository.AccessSessionRepository;
+import dev.ztna.broker.repository.AccessSessionRepository.SessionView;
 import dev.ztna.broker.tunnel.ConnectorRegistry;
 import dev.ztna.broker.tunnel.LiveSession;
 import dev.ztna.broker.tunnel.TunnelBroker;
@@ -16,32 +17,43 @@ import dev.ztna.proto.policy.v1.DecideResponse;
 import dev.ztna.proto.policy.v1.Effect;
 import dev.ztna.proto.policy.v1.Obligations;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Opens sessions only on an ALLOW from policy-svc, keeps them in memory for the data path, records and audits them. */
+/**
+ * Opens sessions only on an ALLOW from policy-svc and ends them once, with a receipt. Sessions live in the database
+ * shared by every broker of the site: a session opened on one broker may carry tunnels through another (which asks
+ * policy again before it carries the first one), and whichever broker ends a session tells the others at once. In
+ * memory each broker keeps the sessions it is carrying, so the data path never touches the database.
+ */
 @ApplicationScoped
 public class SessionManager implements TunnelBroker.SessionLookup {
 
     private static final Logger LOG = Logger.getLogger(SessionManager.class);
+    /** Presence rows older than this come from a broker that stopped: its tunnels are gone. */
+    private static final Duration PRESENCE_FRESHNESS = Duration.ofSeconds(5);
 
     private final PolicyClient policy;
     private final ConnectorRegistry connectors;
     private final AccessSessionRepository repository;
     private final AuditOutbox audit;
     private final BrokerConfig config;
+    private final String brokerId;
     private final ConcurrentHashMap<UUID, LiveSession> live = new ConcurrentHashMap<>();
 
     public SessionManager(PolicyClient policy, ConnectorRegistry connectors, AccessSessionRepository repository,
@@ -51,14 +63,12 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         this.repository = repository;
         this.audit = audit;
         this.config = config;
+        this.brokerId = config.instanceId().orElseGet(SessionManager::defaultInstanceId);
+        LOG.infof("broker instance %s", brokerId);
     }
 
-    @Transactional
-    void onStart(@Observes StartupEvent event) {
-        int stale = repository.closeAllOpen(Instant.now(), "broker restarted");
-        if (stale > 0) {
-            LOG.infof("closed %d sessions left open by a previous run", stale);
-        }
+    public String brokerId() {
+        return brokerId;
     }
 
     /** The apps the caller may reach right now: online, and allowed by policy. */
@@ -76,7 +86,6 @@ public class SessionManager implements TunnelBroker.SessionLookup {
      * Policy is asked whether or not the app exists, so a forbidden, an unknown and an offline app take the same
      * path and get the same answer.
      */
-    @Transactional
     public LiveSession open(Caller caller, String app, String requestId, String justification) {
         String source = SourceAddress.current();
         DecideResponse decision = policy.decide(caller, app, requestId, source);
@@ -90,6 +99,8 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             throw Errors.failedPrecondition("JUSTIFICATION_REQUIRED",
                     "access to " + app + " requires a justification (ztna connect --justification \"…\")");
         }
+        Duration maxDuration = duration(obligations.hasMaxSessionDuration(), obligations.getMaxSessionDuration());
+        Duration idleTimeout = duration(obligations.hasIdleTimeout(), obligations.getIdleTimeout());
         Instant now = Instant.now();
         AccessSession session = new AccessSession();
         session.id = UUID.randomUUID();
@@ -99,37 +110,48 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         session.ruleId = decision.getRuleId();
         session.policyVersion = decision.getPolicyVersion();
         session.openedAt = now;
-        repository.persist(session);
-        audit.record(audit.event("session.open", caller.name(), Outcome.OUTCOME_SUCCESS, decision.getReason())
-                .setApp(app).setSessionId(session.id.toString())
-                .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
-                        "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId,
-                        "justification", justification,
-                        "obligations", obligationsText(obligations)))
-                .build());
-        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now,
-                duration(obligations.hasMaxSessionDuration(), obligations.getMaxSessionDuration()),
-                duration(obligations.hasIdleTimeout(), obligations.getIdleTimeout()));
+        session.openedBy = brokerId;
+        session.sourceAddress = truncate(source, 64);
+        session.expiresAt = maxDuration == null ? null : now.plus(maxDuration);
+        session.idleTimeoutMs = idleTimeout == null ? null : idleTimeout.toMillis();
+        QuarkusTransaction.requiringNew().run(() -> {
+            repository.persist(session);
+            audit.record(audit.event("session.open", caller.name(), Outcome.OUTCOME_SUCCESS, decision.getReason())
+                    .setApp(app).setSessionId(session.id.toString())
+                    .putAllAttributes(Map.of("rule_id", decision.getRuleId(),
+                            "policy_version", Long.toString(decision.getPolicyVersion()), "request_id", requestId,
+                            "justification", justification, "broker", brokerId,
+                            "obligations", obligationsText(obligations)))
+                    .build());
+        });
+        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now, maxDuration, idleTimeout);
         live.put(session.id, liveSession);
         return liveSession;
     }
 
-    @Transactional
+    /** The user ends their own session, on whichever broker they ask. */
     public void close(String sessionId, Caller caller, String reason) {
-        LiveSession session = find(sessionId, caller)
-                .orElseThrow(() -> Errors.notFound("SESSION_NOT_FOUND", "session not found"));
-        live.remove(session.id());
-        session.cutAll(Status.UNAVAILABLE.withDescription("session closed: " + reason));
-        AccessSession stored = repository.findById(session.id());
-        stored.closedAt = Instant.now();
-        stored.closeReason = reason;
-        audit.record(audit.event("session.close", caller.name(), Outcome.OUTCOME_SUCCESS, reason)
-                .setApp(session.app()).setSessionId(sessionId).build());
+        UUID id = parse(sessionId).orElseThrow(() -> Errors.notFound("SESSION_NOT_FOUND", "session not found"));
+        boolean closed = QuarkusTransaction.requiringNew().call(() -> {
+            AccessSession stored = repository.findById(id);
+            if (stored == null || stored.closedAt != null || !stored.userId.equals(caller.subject())) {
+                return false;
+            }
+            if (repository.close(id, Instant.now(), reason, Status.Code.UNAVAILABLE, "session closed: " + reason)) {
+                audit.record(audit.event("session.close", caller.name(), Outcome.OUTCOME_SUCCESS, reason)
+                        .setApp(stored.app).setSessionId(sessionId).putAttributes("broker", brokerId).build());
+            }
+            return true;
+        });
+        if (!closed) {
+            throw Errors.notFound("SESSION_NOT_FOUND", "session not found");
+        }
+        endedElsewhere(id, Status.UNAVAILABLE.withDescription("session closed: " + reason));
     }
 
     /**
-     * Asks policy again about every live session and cuts those now denied, each with a receipt in the audit log
-     * (cause, when the cause happened, when the last byte flowed, when the session was cut). A session whose
+     * Asks policy again about every session this broker carries and cuts those now denied, each with a receipt in the
+     * audit log (cause, when the cause happened, when the last byte flowed, when the session was cut). A session whose
      * re-decision cannot be obtained keeps running, at most for the policy outage grace.
      */
     public synchronized int reverifyAll(String cause, Instant causeTime) {
@@ -138,7 +160,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             DecideResponse decision;
             try {
                 decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID(), session.source());
-            } catch (io.grpc.StatusRuntimeException e) {
+            } catch (StatusRuntimeException e) {
                 LOG.warnf("could not re-verify session %s (%s); it keeps running at most for the policy outage grace",
                         session.id(), e.getStatus().getCode());
                 continue;
@@ -154,22 +176,42 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         return cut;
     }
 
-    /** The live sessions on this broker, oldest first; an empty filter matches every user or app. */
-    public List<LiveSession> liveSessions(String username, String app) {
-        return live.values().stream()
-                .filter(s -> username.isEmpty() || username.equals(s.username()))
-                .filter(s -> app.isEmpty() || app.equals(s.app()))
-                .sorted(java.util.Comparator.comparing(LiveSession::openedAt)).toList();
+    /** The open sessions of the whole site (every broker), oldest first; an empty filter matches every user or app. */
+    public List<SessionView> openSessions(String username, String app) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                repository.open(username, app, Instant.now().minus(PRESENCE_FRESHNESS)));
     }
 
-    /** An operator cuts one session; false when no such session is live here. */
+    /** An operator cuts one session, wherever it is carried; false when no such session is open. */
     public boolean revokeByOperator(UUID sessionId, String operator, String reason) {
+        String cause = "revoked by " + operator + (reason.isEmpty() ? "" : ": " + reason);
         LiveSession session = live.get(sessionId);
-        if (session == null) {
-            return false;
+        if (session != null) {
+            revoke(session, cause, Instant.now());
+            return true;
         }
-        revoke(session, "revoked by " + operator + (reason.isEmpty() ? "" : ": " + reason), Instant.now());
-        return true;
+        return revokeStored(sessionId, cause, Instant.now());
+    }
+
+    /** Ends a session this broker does not hold in memory; false when it is not open. */
+    private boolean revokeStored(UUID sessionId, String cause, Instant causeTime) {
+        Instant now = Instant.now();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            AccessSession stored = repository.findById(sessionId);
+            if (stored == null || stored.closedAt != null) {
+                return false;
+            }
+            Instant lastByte = activity(sessionId).lastByte();
+            if (repository.close(sessionId, now, "revoked: " + cause, Status.Code.PERMISSION_DENIED, "access revoked: " + cause)) {
+                receipt(sessionId, stored.username, stored.app, cause, causeTime,
+                        lastByte == null ? stored.openedAt : lastByte, now);
+            }
+            return true;
+        });
+    }
+
+    private AccessSessionRepository.Activity activity(UUID id) {
+        return repository.activity(id, brokerId, Instant.now().minus(PRESENCE_FRESHNESS));
     }
 
     private void revoke(LiveSession session, String cause, Instant causeTime) {
@@ -180,26 +222,42 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         session.cutAll(Status.PERMISSION_DENIED.withDescription("access revoked: " + cause));
         Instant closed = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {
-            AccessSession stored = repository.findById(session.id());
-            stored.closedAt = closed;
-            stored.closeReason = truncate("revoked: " + cause, 256);
-            audit.record(audit.event("session.revoke", session.username(), Outcome.OUTCOME_SUCCESS, cause)
-                    .setApp(session.app()).setSessionId(session.id().toString())
-                    .putAllAttributes(Map.of(
-                            "cause_time", causeTime.toString(),
-                            "last_byte_time", lastByte.toString(),
-                            "close_time", closed.toString(),
-                            "latency_ms", Long.toString(Math.max(0, closed.toEpochMilli() - causeTime.toEpochMilli()))))
-                    .build());
+            Instant elsewhere = activity(session.id()).lastByte();
+            Instant last = elsewhere != null && elsewhere.isAfter(lastByte) ? elsewhere : lastByte;
+            if (repository.close(session.id(), closed, "revoked: " + cause, Status.Code.PERMISSION_DENIED,
+                    "access revoked: " + cause)) {
+                receipt(session.id(), session.username(), session.app(), cause, causeTime, last, closed);
+            }
         });
+    }
+
+    /** The receipt of a cut: cause, when it happened, when the last byte flowed, when the session was cut. */
+    private void receipt(UUID id, String username, String app, String cause, Instant causeTime, Instant lastByte, Instant closed) {
+        audit.record(audit.event("session.revoke", username, Outcome.OUTCOME_SUCCESS, cause)
+                .setApp(app).setSessionId(id.toString())
+                .putAllAttributes(Map.of(
+                        "cause_time", causeTime.toString(),
+                        "last_byte_time", lastByte.toString(),
+                        "close_time", closed.toString(),
+                        "broker", brokerId,
+                        "latency_ms", Long.toString(Math.max(0, closed.toEpochMilli() - causeTime.toEpochMilli()))))
+                .build());
+    }
+
+    /** Another broker (or this one) ended the session: the tunnels carried here end now. */
+    public void endedElsewhere(UUID id, Status status) {
+        LiveSession session = live.remove(id);
+        if (session != null) {
+            session.cutAll(status);
+            LOG.infof("session %s ended: %s", id, status.getDescription());
+        }
     }
 
     /**
      * Cuts every session that broke an obligation of its policy rule (maximum duration, idle timeout), and every
      * session once policy-svc has been unreachable for longer than the grace (fail closed).
      */
-    @io.quarkus.scheduler.Scheduled(every = "${ztna.broker.obligation-check-interval:1s}",
-            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${ztna.broker.obligation-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void enforceObligations() {
         Instant now = Instant.now();
         Optional<Instant> outage = policy.unreachableSince();
@@ -211,15 +269,112 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             return;
         }
         for (LiveSession session : List.copyOf(live.values())) {
-            LiveSession.Breach breach = session.breach(now);
+            LiveSession.Breach breach = session.breach(now, config.unusedSessionTimeout());
+            if (breach != null && breach.maybeElsewhere()) {
+                // another broker may be carrying this session's bytes and tunnels
+                AccessSessionRepository.Activity elsewhere = QuarkusTransaction.requiringNew().call(() -> activity(session.id()));
+                if (elsewhere.lastByte() != null) {
+                    session.noteActivity(elsewhere.lastByte());
+                }
+                if (elsewhere.tunnelsElsewhere() > 0) {
+                    session.noteUse(now);
+                }
+                breach = session.breach(now, config.unusedSessionTimeout());
+            }
             if (breach != null) {
                 revoke(session, breach.cause(), breach.since());
             }
         }
     }
 
-    private static java.time.Duration duration(boolean set, com.google.protobuf.Duration d) {
-        return set ? java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos()) : null;
+    /**
+     * Shares what this broker carries (so any broker lists the site's sessions and sees their activity), picks up
+     * sessions another broker ended while a notification was missed, and ends sessions nobody carries any more.
+     */
+    @Scheduled(every = "${ztna.broker.presence-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sharePresence() {
+        Instant now = Instant.now();
+        List<LiveSession> carried = List.copyOf(live.values());
+        List<AccessSessionRepository.Ended> swept = QuarkusTransaction.requiringNew().call(() -> {
+            for (LiveSession s : carried) {
+                repository.upsertPresence(s.id(), brokerId, s.tunnelCount(), String.join(",", s.connectors()),
+                        s.bytesFromUser(), s.bytesToUser(), s.lastByteAt(), now);
+            }
+            for (Object[] closed : repository.closedAmong(live.keySet())) {
+                endedElsewhere(UUID.fromString((String) closed[0]), Status.PERMISSION_DENIED
+                        .withDescription("access revoked: " + closed[1]));
+            }
+            List<AccessSessionRepository.Ended> ended = repository.sweep(now, config.unusedSessionTimeout(),
+                    now.minus(PRESENCE_FRESHNESS));
+            ended.forEach(e -> receipt(e.id(), e.username(), e.app(), e.cause(), e.causeTime(), e.lastActivityAt(), now));
+            return ended;
+        });
+        swept.forEach(e -> endedElsewhere(e.id(), Status.PERMISSION_DENIED.withDescription("access revoked: " + e.cause())));
+    }
+
+    /** Backstop: every session is re-decided on a schedule, even if no change was pushed. */
+    @Scheduled(every = "${ztna.broker.reverify-interval:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodicReverification() {
+        if (!live.isEmpty()) {
+            reverifyAll("periodic re-verification", Instant.now());
+        }
+    }
+
+    /**
+     * The session for a tunnel: one this broker carries already, or an open session of the same user from the shared
+     * database, which policy must allow again (with the caller's current identity) before this broker carries it.
+     */
+    @Override
+    public CompletionStage<Optional<LiveSession>> find(String sessionId, Caller caller) {
+        Optional<UUID> id = parse(sessionId);
+        if (id.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        LiveSession session = live.get(id.get());
+        if (session != null) {
+            return CompletableFuture.completedFuture(session.userId().equals(caller.subject()) ? Optional.of(session)
+                    : Optional.empty());
+        }
+        String source = SourceAddress.current();
+        return CompletableFuture.supplyAsync(() -> join(id.get(), caller, source), Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Optional<LiveSession> join(UUID id, Caller caller, String source) {
+        try {
+            AccessSession stored = QuarkusTransaction.requiringNew().call(() -> repository.findById(id));
+            if (stored == null || stored.closedAt != null || !stored.userId.equals(caller.subject())) {
+                return Optional.empty();
+            }
+            DecideResponse decision = policy.decide(caller, stored.app, "join-" + UUID.randomUUID(), source);
+            if (decision.getEffect() != Effect.EFFECT_ALLOW) {
+                revokeStored(id, "re-decided when it reached broker " + brokerId + ": " + decision.getReason(), Instant.now());
+                return Optional.empty();
+            }
+            Duration maxDuration = stored.expiresAt == null ? null : Duration.between(stored.openedAt, stored.expiresAt);
+            Duration idle = stored.idleTimeoutMs == null ? null : Duration.ofMillis(stored.idleTimeoutMs);
+            LiveSession joined = new LiveSession(id, caller, source, stored.app, stored.openedAt, maxDuration, idle);
+            joined.noteUse(Instant.now());
+            LiveSession earlier = live.putIfAbsent(id, joined);
+            if (earlier == null) {
+                LOG.infof("session %s (%s, %s) opened on broker %s now also carried here", id, stored.username,
+                        stored.app, stored.openedBy);
+            }
+            return Optional.of(earlier != null ? earlier : joined);
+        } catch (StatusRuntimeException e) {
+            return Optional.empty(); // policy unreachable: fail closed
+        }
+    }
+
+    private static Optional<UUID> parse(String sessionId) {
+        try {
+            return Optional.of(UUID.fromString(sessionId));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Duration duration(boolean set, com.google.protobuf.Duration d) {
+        return set ? Duration.ofSeconds(d.getSeconds(), d.getNanos()) : null;
     }
 
     private static String obligationsText(Obligations o) {
@@ -239,31 +394,17 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         return String.join(",", parts);
     }
 
-    /** Backstop: every session is re-decided on a schedule, even if no change was pushed. */
-    @io.quarkus.scheduler.Scheduled(every = "${ztna.broker.reverify-interval:60s}",
-            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
-    void periodicReverification() {
-        if (!live.isEmpty()) {
-            reverifyAll("periodic re-verification", Instant.now());
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "broker";
         }
+        return truncate(host, 48) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
-    }
-
-    @Override
-    public Optional<LiveSession> find(String sessionId, Caller caller) {
-        UUID id;
-        try {
-            id = UUID.fromString(sessionId);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        LiveSession session = live.get(id);
-        if (session == null || !session.userId().equals(caller.subject())) {
-            return Optional.empty();
-        }
-        return Optional.of(session);
     }
 }

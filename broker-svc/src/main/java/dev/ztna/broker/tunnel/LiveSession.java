@@ -21,6 +21,8 @@ public final class LiveSession {
     private final Duration maxDuration;
     private final Duration idleTimeout;
     private final AtomicLong lastByteMillis = new AtomicLong();
+    /** The last time a tunnel of this session opened or closed here, or another broker carried one. */
+    private final AtomicLong lastUseMillis = new AtomicLong();
     private final AtomicLong bytesFromUser = new AtomicLong();
     private final AtomicLong bytesToUser = new AtomicLong();
     private final Set<String> connectors = ConcurrentHashMap.newKeySet();
@@ -37,6 +39,17 @@ public final class LiveSession {
         this.maxDuration = maxDuration;
         this.idleTimeout = idleTimeout;
         this.lastByteMillis.set(openedAt.toEpochMilli());
+        this.lastUseMillis.set(openedAt.toEpochMilli());
+    }
+
+    /** Another broker carried bytes of this session at {@code at}. */
+    public void noteActivity(Instant at) {
+        lastByteMillis.accumulateAndGet(at.toEpochMilli(), Math::max);
+    }
+
+    /** A tunnel of this session was in use at {@code at} (here or on another broker). */
+    public void noteUse(Instant at) {
+        lastUseMillis.accumulateAndGet(at.toEpochMilli(), Math::max);
     }
 
     /** The identity the session was opened with: what every re-decision is asked about. */
@@ -96,29 +109,41 @@ public final class LiveSession {
         return openedAt;
     }
 
-    /** The obligation this session breaks at {@code now}, with when it started to, or null. */
-    public Breach breach(Instant now) {
+    /**
+     * The obligation this session breaks at {@code now}, with when it started to, or null: its maximum duration, its
+     * idle timeout, or — carrying no tunnel — {@code unusedTimeout} without one.
+     */
+    public Breach breach(Instant now, Duration unusedTimeout) {
         if (maxDuration != null && !now.isBefore(openedAt.plus(maxDuration))) {
-            return new Breach("maximum session duration " + maxDuration + " reached", openedAt.plus(maxDuration));
+            return new Breach("maximum session duration " + maxDuration + " reached", openedAt.plus(maxDuration), false);
         }
         Instant idleSince = lastByteAt();
         if (idleTimeout != null && !now.isBefore(idleSince.plus(idleTimeout))) {
-            return new Breach("idle for " + idleTimeout + " (idle timeout)", idleSince.plus(idleTimeout));
+            return new Breach("idle for " + idleTimeout + " (idle timeout)", idleSince.plus(idleTimeout), true);
+        }
+        Instant unusedSince = Instant.ofEpochMilli(Math.max(lastUseMillis.get(), lastByteMillis.get()));
+        if (tunnels.isEmpty() && !now.isBefore(unusedSince.plus(unusedTimeout))) {
+            return new Breach("no tunnel on any broker for " + unusedTimeout, unusedSince.plus(unusedTimeout), true);
         }
         return null;
     }
 
-    /** Why and since when a session must end. */
-    public record Breach(String cause, Instant since) {
+    /**
+     * Why and since when a session must end; {@code maybeElsewhere}: another broker's activity could clear it (idle,
+     * unused), so it is checked against the shared database first.
+     */
+    public record Breach(String cause, Instant since, boolean maybeElsewhere) {
     }
 
     void add(Splice splice, String connector) {
         tunnels.add(splice);
         connectors.add(connector);
+        noteUse(Instant.now());
     }
 
     void remove(Splice splice) {
         tunnels.remove(splice);
+        noteUse(Instant.now());
     }
 
     /** Cuts every tunnel of the session. */

@@ -52,9 +52,12 @@ public class TunnelBroker {
         return new ConnectorData(call, caller, this);
     }
 
-    /** Looks a session up for a caller; empty when it is unknown, closed or someone else's. */
+    /**
+     * Looks a session up for a caller; empty when it is unknown, closed or someone else's. May complete on another
+     * thread (a session held by another broker is read from the database and re-decided).
+     */
     public interface SessionLookup {
-        Optional<LiveSession> find(String sessionId, Caller caller);
+        java.util.concurrent.CompletionStage<Optional<LiveSession>> find(String sessionId, Caller caller);
     }
 
     void dial(UserTunnel user, LiveSession session) {

@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The user's side of one tunnelled TCP connection: waits for `open`, then feeds the splice. */
@@ -64,12 +63,13 @@ public final class UserTunnel implements StreamObserver<TunnelRequest> {
             return;
         }
         opened = true;
-        Optional<LiveSession> session = sessions.find(request.getOpen().getSessionId(), caller);
-        if (session.isEmpty()) {
-            fail(TunnelBroker.NOT_FOUND);
-            return;
-        }
-        broker.dial(this, session.get());
+        sessions.find(request.getOpen().getSessionId(), caller).whenComplete((session, error) -> side.run(() -> {
+            if (error != null || session.isEmpty()) {
+                fail(TunnelBroker.NOT_FOUND);
+            } else {
+                broker.dial(this, session.get());
+            }
+        }));
     }
 
     @Override
