@@ -208,6 +208,7 @@ public final class Suite implements AutoCloseable {
         Map<String, String> brokerEnv = Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
+                "QUARKUS_GRPC_CLIENTS_IDENTITY_PORT", Integer.toString(ports.identity()),
                 // short, so a policy outage shows within seconds here (production default: 30 s)
                 "ZTNA_BROKER_POLICY_OUTAGE_GRACE", "PT3S",
                 // and a lost connector is noticed within seconds too (production: heartbeat 5 s, timeout 15 s)

@@ -23,6 +23,13 @@ public interface BrokerConfig {
     @WithDefault("PT30S")
     Duration policyOutageGrace();
 
+    /**
+     * How long live sessions outlast losing identity-svc's revocation stream: past it they are cut (a revocation could
+     * go unnoticed). New sessions are refused while it is down.
+     */
+    @WithDefault("PT30S")
+    Duration identityOutageGrace();
+
     /** How often connectors must send a heartbeat on their control stream (told to them when they attach). */
     @WithDefault("PT5S")
     Duration connectorHeartbeat();

@@ -51,6 +51,10 @@ public class AccessSession {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
+    /** The identity-svc login session (`sid`) of the token that opened it. */
+    @Column(name = "login_session_id")
+    public String loginSessionId;
+
     /** The idle timeout obligation; null when the policy set none. */
     @Column(name = "idle_timeout_ms")
     public Long idleTimeoutMs;

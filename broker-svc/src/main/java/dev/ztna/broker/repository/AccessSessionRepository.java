@@ -46,6 +46,17 @@ public class AccessSessionRepository implements PanacheRepositoryBase<AccessSess
         return updated == 1;
     }
 
+    /** Open sessions of a login session, or of a user opened at or before {@code openedBy}. */
+    public List<UUID> openOf(String loginSessionId, String userId, Instant openedBy) {
+        if (loginSessionId != null) {
+            return getEntityManager().createQuery("select s.id from AccessSession s where s.closedAt is null "
+                    + "and s.loginSessionId = :sid", UUID.class).setParameter("sid", loginSessionId).getResultList();
+        }
+        return getEntityManager().createQuery("select s.id from AccessSession s where s.closedAt is null "
+                        + "and s.userId = :user and s.openedAt <= :at", UUID.class)
+                .setParameter("user", userId).setParameter("at", openedBy).getResultList();
+    }
+
     /** Of these sessions, the ones that have ended (a backstop for a missed notification). */
     @SuppressWarnings("unchecked")
     public List<Object[]> closedAmong(Collection<UUID> ids) {

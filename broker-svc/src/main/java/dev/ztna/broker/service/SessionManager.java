@@ -1,5 +1,6 @@
 package dev.ztna.broker.service;
 
+import dev.ztna.broker.client.IdentityLink;
 import dev.ztna.broker.client.PolicyClient;
 import dev.ztna.broker.config.BrokerConfig;
 import dev.ztna.broker.domain.AccessSession;
@@ -53,12 +54,14 @@ public class SessionManager implements TunnelBroker.SessionLookup {
     private final AccessSessionRepository repository;
     private final AuditOutbox audit;
     private final BrokerConfig config;
+    private final IdentityLink identity;
     private final String brokerId;
     private final ConcurrentHashMap<UUID, LiveSession> live = new ConcurrentHashMap<>();
 
     public SessionManager(PolicyClient policy, ConnectorRegistry connectors, AccessSessionRepository repository,
-                          AuditOutbox audit, BrokerConfig config) {
+                          AuditOutbox audit, BrokerConfig config, IdentityLink identity) {
         this.policy = policy;
+        this.identity = identity;
         this.connectors = connectors;
         this.repository = repository;
         this.audit = audit;
@@ -89,6 +92,10 @@ public class SessionManager implements TunnelBroker.SessionLookup {
     public LiveSession open(Caller caller, String app, String requestId, String justification) {
         String source = SourceAddress.current();
         DecideResponse decision = policy.decide(caller, app, requestId, source);
+        identity.unreachableSince().ifPresent(since -> {
+            throw Errors.unavailable("IDENTITY_UNAVAILABLE",
+                    "identity-svc's revocations cannot be followed right now; try again shortly");
+        });
         boolean online = connectors.isOnline(app);
         if (decision.getEffect() != Effect.EFFECT_ALLOW || !online) {
             throw Errors.notFound("APP_NOT_FOUND", "app not found");
@@ -111,6 +118,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         session.policyVersion = decision.getPolicyVersion();
         session.openedAt = now;
         session.openedBy = brokerId;
+        session.loginSessionId = caller.sessionId();
         session.sourceAddress = truncate(source, 64);
         session.expiresAt = maxDuration == null ? null : now.plus(maxDuration);
         session.idleTimeoutMs = idleTimeout == null ? null : idleTimeout.toMillis();
@@ -231,6 +239,31 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         });
     }
 
+    /**
+     * identity-svc revoked a login session ({@code loginSessionId}) or every token of a user up to {@code at}: the
+     * sessions opened with them end, here and on every broker, each with a receipt.
+     */
+    public int identityRevoked(String loginSessionId, String userId, String reason, Instant at) {
+        String cause = "identity revoked: " + reason;
+        int cut = 0;
+        for (LiveSession session : List.copyOf(live.values())) {
+            boolean match = loginSessionId != null ? loginSessionId.equals(session.caller().sessionId())
+                    : userId.equals(session.userId()) && (session.caller().authTime() == null
+                    || !session.caller().authTime().isAfter(at));
+            if (match) {
+                revoke(session, cause, at);
+                cut++;
+            }
+        }
+        List<UUID> stored = QuarkusTransaction.requiringNew().call(() -> repository.openOf(loginSessionId, userId, at));
+        for (UUID id : stored) {
+            if (revokeStored(id, cause, at)) {
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /** The receipt of a cut: cause, when it happened, when the last byte flowed, when the session was cut. */
     private void receipt(UUID id, String username, String app, String cause, Instant causeTime, Instant lastByte, Instant closed) {
         audit.record(audit.event("session.revoke", username, Outcome.OUTCOME_SUCCESS, cause)
@@ -265,6 +298,15 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             for (LiveSession session : List.copyOf(live.values())) {
                 revoke(session, "policy-svc unreachable since " + outage.get() + " (grace " + config.policyOutageGrace()
                         + "): the session can no longer be verified", outage.get().plus(config.policyOutageGrace()));
+            }
+            return;
+        }
+        Optional<Instant> identityOutage = identity.unreachableSince();
+        if (identityOutage.isPresent() && !now.isBefore(identityOutage.get().plus(config.identityOutageGrace()))) {
+            for (LiveSession session : List.copyOf(live.values())) {
+                revoke(session, "identity-svc revocations unreachable since " + identityOutage.get() + " (grace "
+                        + config.identityOutageGrace() + "): a revocation could go unnoticed",
+                        identityOutage.get().plus(config.identityOutageGrace()));
             }
             return;
         }

@@ -31,11 +31,14 @@ public class BearerAuthInterceptor implements ServerInterceptor {
     private final TokenVerifier verifier;
     private final Set<String> publicMethods;
     private final List<MethodTokenVerifier> methodVerifiers;
+    private final List<RevocationCheck> revocations;
 
-    public BearerAuthInterceptor(TokenVerifier verifier, AuthConfig config, Instance<MethodTokenVerifier> methodVerifiers) {
+    public BearerAuthInterceptor(TokenVerifier verifier, AuthConfig config, Instance<MethodTokenVerifier> methodVerifiers,
+                                 Instance<RevocationCheck> revocations) {
         this.verifier = verifier;
         this.publicMethods = Set.copyOf(config.publicMethods().orElse(List.of()));
         this.methodVerifiers = methodVerifiers.stream().toList();
+        this.revocations = revocations.stream().toList();
     }
 
     @Override
@@ -57,6 +60,11 @@ public class BearerAuthInterceptor implements ServerInterceptor {
             caller = special != null ? special.verify(token) : verifier.verify(token);
         } catch (TokenVerifier.InvalidTokenException e) {
             return refuse(call, "invalid or expired token");
+        }
+        for (RevocationCheck check : revocations) {
+            if (check.isRevoked(caller)) {
+                return refuse(call, "token revoked; log in again");
+            }
         }
         Context context = Context.current().withValue(CallerContext.KEY, caller);
         return Contexts.interceptCall(context, call, headers, next);

@@ -29,8 +29,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Broker latencies through the real services, one run: session setup (OpenSession → first echoed byte through
- * broker, connector and app) and revocation (policy change submitted → live tunnel cut).
+ * Broker latencies through the real services (two brokers sharing their database), one run: session setup
+ * (OpenSession → first echoed byte through broker, connector and app) and revocation → live tunnel cut, for a policy
+ * change, an identity revocation (identity-svc → WatchRevocations → broker) and an operator revoking on one broker a
+ * session whose tunnel runs through the other.
  * <pre>java -cp e2e/target/ztna-dev.jar dev.ztna.e2e.bench.BrokerBench [iterations=50]</pre>
  */
 public final class BrokerBench {
@@ -43,7 +45,8 @@ public final class BrokerBench {
 
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        try (Suite suite = new Suite(Suite.home(), Path.of("target", "bench-broker").toAbsolutePath(), Suite.Ports.random())) {
+        try (Suite suite = new Suite(Suite.home(), Path.of("target", "bench-broker").toAbsolutePath(), Suite.Ports.random())
+                .withSecondBroker()) {
             suite.start();
             ManagedChannel identity = ManagedChannelBuilder.forTarget(suite.identityTarget()).usePlaintext().build();
             ManagedChannel broker = ManagedChannelBuilder.forTarget(suite.brokerTarget()).usePlaintext().build();
@@ -101,11 +104,63 @@ public final class BrokerBench {
                     Thread.sleep(20);
                 }
             }
+
+            // identity revocation: a fresh user per iteration (a revoked user's token is dead; a TOTP code works once)
+            var directory = dev.ztna.proto.identity.v1.DirectoryServiceGrpc.newBlockingStub(identity)
+                    .withCallCredentials(new BearerCredentials(admin));
+            long[] identityRevoke = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                String name = "bench-" + i + "-" + System.nanoTime();
+                String password = "bench-password-" + i + "-0123456789";
+                String uri = directory.createUser(dev.ztna.proto.identity.v1.CreateUserRequest.newBuilder().setUsername(name)
+                        .setPassword(password).addGroups("engineering").build()).getTotpUri();
+                String secret = java.net.URI.create(uri).getQuery().replaceAll(".*secret=([A-Z2-7]+).*", "$1");
+                AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(identity);
+                String challenge = auth.login(LoginRequest.newBuilder().setUsername(name).setPassword(password).build())
+                        .getChallengeId();
+                String token = auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId(challenge)
+                        .setTotpCode(Totp.code(secret, Instant.now())).build()).getAccessToken();
+                String session = AccessServiceGrpc.newBlockingStub(broker).withCallCredentials(new BearerCredentials(token))
+                        .openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+                Tunnel tunnel = Tunnel.open(AccessServiceGrpc.newStub(broker).withCallCredentials(new BearerCredentials(token)), session);
+                tunnel.firstByte.get(10, TimeUnit.SECONDS);
+                long start = System.nanoTime();
+                directory.revokeUserSessions(dev.ztna.proto.identity.v1.RevokeUserSessionsRequest.newBuilder()
+                        .setUsername(name).setReason("bench").build());
+                Status cut = tunnel.ended.get(30, TimeUnit.SECONDS);
+                identityRevoke[i] = System.nanoTime() - start;
+                if (cut.getCode() != Status.Code.PERMISSION_DENIED) {
+                    throw new IllegalStateException("tunnel ended with " + cut + " instead of a revocation");
+                }
+            }
+
+            // across brokers: opened and revoked on broker 1, the tunnel runs through broker 2
+            ManagedChannel broker2 = ManagedChannelBuilder.forTarget(suite.broker2Target()).usePlaintext().build();
+            AccessServiceGrpc.AccessServiceStub tunnels2 = AccessServiceGrpc.newStub(broker2).withCallCredentials(new BearerCredentials(alice));
+            var sessionAdmin = dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(broker)
+                    .withCallCredentials(new BearerCredentials(admin));
+            long[] crossBroker = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                String session = access.openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+                Tunnel tunnel = Tunnel.open(tunnels2, session);
+                tunnel.firstByte.get(10, TimeUnit.SECONDS);
+                long start = System.nanoTime();
+                sessionAdmin.revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest.newBuilder().setSessionId(session).build());
+                Status cut = tunnel.ended.get(30, TimeUnit.SECONDS);
+                crossBroker[i] = System.nanoTime() - start;
+                if (cut.getCode() != Status.Code.PERMISSION_DENIED) {
+                    throw new IllegalStateException("tunnel ended with " + cut + " instead of a revocation");
+                }
+            }
+            broker2.shutdownNow();
+
             System.out.println("| measurement | p50 | p99 | max | n |");
             System.out.println("|---|---|---|---|---|");
             row("session setup: OpenSession -> first echoed byte (broker, policy, connector, app)", setup);
             row("peer, same run: direct loopback connect -> first echoed byte", direct);
             row("revocation: PutPolicy submitted -> live tunnel cut (PERMISSION_DENIED)", revoke);
+            row("revocation: RevokeUserSessions at identity-svc -> live tunnel cut (via WatchRevocations)", identityRevoke);
+            row("revocation: RevokeSession on broker 1 -> tunnel through broker 2 cut (NOTIFY)", crossBroker);
             identity.shutdownNow();
             broker.shutdownNow();
             policy.shutdownNow();

@@ -1,7 +1,22 @@
 package dev.ztna.identity.grpc;
 
 import com.google.protobuf.Timestamp;
+import dev.ztna.common.auth.Caller;
+import dev.ztna.common.auth.CallerContext;
+import dev.ztna.common.auth.TokenVerifier;
 import dev.ztna.common.error.Errors;
+import dev.ztna.identity.domain.Revocation;
+import dev.ztna.identity.service.Revocations;
+import dev.ztna.proto.identity.v1.IntrospectRequest;
+import dev.ztna.proto.identity.v1.IntrospectResponse;
+import dev.ztna.proto.identity.v1.LogoutRequest;
+import dev.ztna.proto.identity.v1.LogoutResponse;
+import dev.ztna.proto.identity.v1.RevocationEvent;
+import dev.ztna.proto.identity.v1.RevocationKind;
+import dev.ztna.proto.identity.v1.WatchRevocationsRequest;
+import dev.ztna.proto.identity.v1.WatchRevocationsResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import dev.ztna.common.grpc.SourceAddress;
 import dev.ztna.identity.service.AuthenticationFailure;
 import dev.ztna.identity.service.Authenticator;
@@ -22,10 +37,112 @@ import java.time.Instant;
 @GrpcService
 public class AuthGrpcService implements AuthService {
 
+    private static final int MAX_TOKEN = 8192;
     private final Authenticator authenticator;
+    private final Revocations revocations;
+    private final TokenVerifier verifier;
 
-    public AuthGrpcService(Authenticator authenticator) {
+    public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier) {
         this.authenticator = authenticator;
+        this.revocations = revocations;
+        this.verifier = verifier;
+    }
+
+    @Override
+    @Blocking
+    public Uni<LogoutResponse> logout(LogoutRequest request) {
+        Caller caller = CallerContext.current();
+        if (caller.service() || caller.sessionId() == null) {
+            throw Errors.failedPrecondition("NOT_A_USER_SESSION", "only a user's login session can log out");
+        }
+        revocations.logout(caller);
+        return Uni.createFrom().item(LogoutResponse.getDefaultInstance());
+    }
+
+    /**
+     * Replays what the subscriber missed, then pushes each revocation as it commits. Subscribing to live events
+     * before reading the log, and skipping anything at or below the last sequence sent, means nothing falls between.
+     */
+    @Override
+    public Multi<WatchRevocationsResponse> watchRevocations(WatchRevocationsRequest request) {
+        CallerContext.requireRole("broker", "admin");
+        if (request.getAfterSequence() < 0) {
+            throw Errors.invalidArgument("after_sequence", "must be 0 or a sequence this server sent");
+        }
+        return Multi.createFrom().<WatchRevocationsResponse>emitter(emitter -> {
+            long[] last = {request.getAfterSequence()};
+            java.util.List<Revocation> early = new java.util.ArrayList<>();
+            boolean[] replayed = {false};
+            Object lock = new Object();
+            Runnable unsubscribe = revocations.subscribe(r -> {
+                synchronized (lock) {
+                    if (!replayed[0]) {
+                        early.add(r);
+                    } else if (r.sequence > last[0]) {
+                        last[0] = r.sequence;
+                        emitter.emit(WatchRevocationsResponse.newBuilder().addRevocations(event(r)).build());
+                    }
+                }
+            });
+            emitter.onTermination(unsubscribe);
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    java.util.List<Revocation> missed = revocations.after(request.getAfterSequence());
+                    synchronized (lock) {
+                        WatchRevocationsResponse.Builder first = WatchRevocationsResponse.newBuilder().setCaughtUp(true);
+                        for (Revocation r : missed) {
+                            first.addRevocations(event(r));
+                            last[0] = Math.max(last[0], r.sequence);
+                        }
+                        emitter.emit(first.build());
+                        for (Revocation r : early) {
+                            if (r.sequence > last[0]) {
+                                last[0] = r.sequence;
+                                emitter.emit(WatchRevocationsResponse.newBuilder().addRevocations(event(r)).build());
+                            }
+                        }
+                        replayed[0] = true;
+                    }
+                } catch (RuntimeException e) {
+                    emitter.fail(Errors.unavailable("REVOCATIONS_UNAVAILABLE", "revocations cannot be read right now"));
+                }
+            });
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<IntrospectResponse> introspect(IntrospectRequest request) {
+        CallerContext.requireRole("broker", "admin");
+        if (request.getToken().isEmpty() || request.getToken().length() > MAX_TOKEN) {
+            throw Errors.invalidArgument("token", "must be an access token (1.." + MAX_TOKEN + " characters)");
+        }
+        try {
+            Caller subject = verifier.verify(request.getToken());
+            if (revocations.isRevoked(subject) || (!subject.service() && !authenticator.isEnabled(subject.subject()))) {
+                return Uni.createFrom().item(IntrospectResponse.getDefaultInstance());
+            }
+            IntrospectResponse.Builder out = IntrospectResponse.newBuilder().setActive(true).setSubject(subject.subject())
+                    .setUsername(subject.name()).addAllGroups(subject.groups()).addAllRoles(subject.roles())
+                    .addAllAmr(subject.amr());
+            if (subject.sessionId() != null) {
+                out.setSessionId(subject.sessionId());
+            }
+            return Uni.createFrom().item(out.build());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            return Uni.createFrom().item(IntrospectResponse.getDefaultInstance());
+        }
+    }
+
+    private static RevocationEvent event(Revocation r) {
+        RevocationEvent.Builder e = RevocationEvent.newBuilder().setSequence(r.sequence)
+                .setKind(Revocation.SESSION.equals(r.kind) ? RevocationKind.REVOCATION_KIND_SESSION : RevocationKind.REVOCATION_KIND_USER)
+                .setUserId(r.userId.toString()).setUsername(r.username).setReason(r.reason)
+                .setRevokeTime(timestamp(r.revokedAt));
+        if (r.sessionId != null) {
+            e.setSessionId(r.sessionId.toString());
+        }
+        return e.build();
     }
 
     @Override

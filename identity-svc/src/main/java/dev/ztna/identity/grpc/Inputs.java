@@ -76,4 +76,13 @@ final class Inputs {
         }
         return value;
     }
+
+    /** A reason shown to a user and audited: 0..200 characters, no control characters. */
+    static String reason(String value) {
+        String reason = value.strip();
+        if (reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl)) {
+            throw Errors.invalidArgument("reason", "must be at most 200 characters, without control characters");
+        }
+        return reason;
+    }
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 /** Password, then TOTP, then a token. Every attempt is audited (never the secret). */
 @ApplicationScoped
@@ -38,6 +37,7 @@ public class Authenticator {
     private final IdentityConfig config;
     private final LoginThrottle throttle;
     private final RecoveryCodes recoveryCodes;
+    private final Revocations revocations;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
@@ -45,7 +45,7 @@ public class Authenticator {
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
                          SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
-                         LoginThrottle throttle, RecoveryCodes recoveryCodes) {
+                         LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -55,6 +55,7 @@ public class Authenticator {
         this.config = config;
         this.throttle = throttle;
         this.recoveryCodes = recoveryCodes;
+        this.revocations = revocations;
     }
 
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
@@ -121,7 +122,7 @@ public class Authenticator {
         challenge.used = true;
         user.lastTotpStep = step.getAsLong();
         throttle.success(user.username);
-        String sessionId = UUID.randomUUID().toString();
+        String sessionId = revocations.startSession(user.id, List.of("pwd", "otp"), source, now).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
                 List.of("pwd", "otp"), now, sessionId);
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
@@ -139,7 +140,7 @@ public class Authenticator {
         }
         challenge.used = true;
         throttle.success(user.username);
-        String sessionId = UUID.randomUUID().toString();
+        String sessionId = revocations.startSession(user.id, List.of("pwd", "recovery"), source, now).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
                 List.of("pwd", "recovery"), now, sessionId);
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "recovery code accepted, token issued")
@@ -148,6 +149,17 @@ public class Authenticator {
                         "recovery_codes_left", Long.toString(recoveryCodes.remaining(user.id))))
                 .build());
         return token;
+    }
+
+    /** Whether the user exists and may log in (a disabled user's unexpired tokens are inactive too). */
+    @Transactional
+    public boolean isEnabled(String userId) {
+        try {
+            UserAccount user = users.findById(java.util.UUID.fromString(userId));
+            return user != null && user.enabled;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static byte[] sha256(String value) {

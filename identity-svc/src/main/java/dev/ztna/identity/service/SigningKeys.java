@@ -45,6 +45,14 @@ public class SigningKeys {
         this.box = box;
     }
 
+    /**
+     * Loaded at start: tokens are verified in the gRPC interceptor, on the event loop, where reading the keys from the
+     * database is not allowed (the first token of a fresh process would otherwise be refused).
+     */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        jwks();
+    }
+
     public Active active() {
         Active current = active;
         if (current == null) {

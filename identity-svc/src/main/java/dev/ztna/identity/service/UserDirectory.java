@@ -2,7 +2,9 @@ package dev.ztna.identity.service;
 
 import dev.ztna.common.audit.AuditOutbox;
 import dev.ztna.common.crypto.Totp;
+import dev.ztna.identity.domain.Revocation;
 import dev.ztna.identity.domain.UserAccount;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.ztna.identity.repository.UserAccountRepository;
 import dev.ztna.proto.audit.v1.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,7 @@ public class UserDirectory {
     private final PasswordHasher hasher;
     private final SecretBox box;
     private final AuditOutbox audit;
+    private final Revocations revocations;
 
     public record Created(UUID id, String totpSecret) {
     }
@@ -32,11 +35,13 @@ public class UserDirectory {
         }
     }
 
-    public UserDirectory(UserAccountRepository users, PasswordHasher hasher, SecretBox box, AuditOutbox audit) {
+    public UserDirectory(UserAccountRepository users, PasswordHasher hasher, SecretBox box, AuditOutbox audit,
+                         Revocations revocations) {
         this.users = users;
         this.hasher = hasher;
         this.box = box;
         this.audit = audit;
+        this.revocations = revocations;
     }
 
     /** Creates a user; {@code totpSecret} null means generate one. */
@@ -59,6 +64,54 @@ public class UserDirectory {
         audit.record("directory.user.create", actor, Outcome.OUTCOME_SUCCESS, "user created",
                 Map.of("username", username, "groups", String.join(",", groups)));
         return new Created(user.id, secret);
+    }
+
+    /** There is no such user. */
+    public static class NoSuchUser extends RuntimeException {
+        public NoSuchUser() {
+            super("no such user", null, false, false);
+        }
+    }
+
+    /** The user is already in the state asked for. */
+    public static class AlreadyInState extends RuntimeException {
+        public AlreadyInState(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Refuses the user's logins and revokes every token they hold; brokers hear of it at once. */
+    public void disable(String actor, String username, String reason) {
+        Revocation r = QuarkusTransaction.requiringNew().call(() -> {
+            UserAccount user = users.findByUsername(username).orElseThrow(NoSuchUser::new);
+            if (!user.enabled) {
+                throw new AlreadyInState("user " + username + " is already disabled");
+            }
+            user.enabled = false;
+            return revocations.revokeUser(user, actor, reason.isEmpty() ? "user disabled by " + actor : reason,
+                    "directory.user.disable");
+        });
+        revocations.publish(r);
+    }
+
+    @Transactional
+    public void enable(String actor, String username) {
+        UserAccount user = users.findByUsername(username).orElseThrow(NoSuchUser::new);
+        if (user.enabled) {
+            throw new AlreadyInState("user " + username + " is already enabled");
+        }
+        user.enabled = true;
+        audit.record("directory.user.enable", actor, Outcome.OUTCOME_SUCCESS, "user enabled", Map.of("username", username));
+    }
+
+    /** Revokes every token the user holds now; they may log in again. */
+    public void revokeSessions(String actor, String username, String reason) {
+        Revocation r = QuarkusTransaction.requiringNew().call(() -> {
+            UserAccount user = users.findByUsername(username).orElseThrow(NoSuchUser::new);
+            return revocations.revokeUser(user, actor, reason.isEmpty() ? "sessions revoked by " + actor : reason,
+                    "directory.user.revoke_sessions");
+        });
+        revocations.publish(r);
     }
 
     public boolean exists(String username) {

@@ -1,0 +1,34 @@
+package dev.ztna.identity.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One completed login (password + MFA): its id is the `sid` of every token issued for it. */
+@Entity
+@Table(name = "login_session")
+public class LoginSession {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "user_id", nullable = false)
+    public UUID userId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    /** The methods used, comma-separated (pwd,otp / pwd,recovery). */
+    @Column(nullable = false)
+    public String amr;
+
+    @Column(name = "source_address", nullable = false)
+    public String sourceAddress;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+}
