@@ -46,6 +46,10 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Why you need access (text or ticket id); required by some policies, always audited")
     String justification;
 
+    @Option(names = "--posture-interval", defaultValue = "PT1M",
+            description = "How often this device reports its posture while connected (ISO-8601). Default: ${DEFAULT-VALUE}")
+    java.time.Duration postureInterval;
+
     private ExecutorService workers;
 
     @Override
@@ -65,6 +69,7 @@ final class ConnectCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        reportPostureEvery(credentials);
         try (ServerSocket listener = new ServerSocket(localPort, 50, InetAddress.getByName(bind))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -91,6 +96,28 @@ final class ConnectCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Keeps the device's posture fresh for rules with a posture max_age (only when the login is bound to a device). */
+    private void reportPostureEvery(CallCredentials credentials) throws IOException {
+        java.nio.file.Path idFile = endpoints.configDir.resolve(DeviceAgent.ID_FILE);
+        if (!java.nio.file.Files.exists(idFile) || postureInterval.isZero() || postureInterval.isNegative()) {
+            return;
+        }
+        String deviceId = java.nio.file.Files.readString(idFile).trim();
+        DeviceAgent device = DeviceAgent.load(endpoints);
+        java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ztna-posture");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                device.report(deviceId, DeviceAgent.collect(java.util.Map.of()), credentials);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("posture report failed: " + e.getMessage());
+            }
+        }, postureInterval.toMillis(), postureInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void tunnel(AccessServiceGrpc.AccessServiceStub tunnels, String sessionId, Socket socket) {

@@ -43,15 +43,20 @@ final class Endpoints {
     }
 
     void saveToken(String token) throws IOException {
+        savePrivate("token", token);
+    }
+
+    /** Writes a file of the config directory readable by its owner only. */
+    void savePrivate(String name, String content) throws IOException {
         Files.createDirectories(configDir);
-        Path file = configDir.resolve("token");
+        Path file = configDir.resolve(name);
         Files.deleteIfExists(file);
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);
         }
-        Files.writeString(file, token, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     CallCredentials credentials() throws IOException {

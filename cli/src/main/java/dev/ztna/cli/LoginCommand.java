@@ -5,7 +5,9 @@ import dev.ztna.proto.identity.v1.LoginRequest;
 import dev.ztna.proto.identity.v1.LoginResponse;
 import dev.ztna.proto.identity.v1.VerifyMfaRequest;
 import dev.ztna.proto.identity.v1.VerifyMfaResponse;
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +38,10 @@ final class LoginCommand implements Callable<Integer> {
     @Option(names = "--recovery-code", description = "One of your single-use recovery codes, instead of a TOTP code")
     String recoveryCode;
 
+    @Option(names = "--no-device", description = "Do not bind this login to this machine's device key (no posture "
+            + "reports: rules that require a device posture will not allow it)")
+    boolean noDevice;
+
     @Override
     public Integer call() throws Exception {
         Console console = System.console();
@@ -52,10 +59,24 @@ final class LoginCommand implements Callable<Integer> {
                 String code = totp != null ? totp : console != null ? console.readLine("TOTP code: ") : readLine(stdin, "TOTP code");
                 mfa.setTotpCode(code.trim());
             }
+            DeviceAgent device = noDevice ? null : DeviceAgent.load(endpoints);
+            if (device != null) {
+                mfa.setDevicePublicKey(ByteString.copyFrom(device.publicKey())).setDeviceProof(ByteString.copyFrom(
+                        device.sign(challenge.getChallengeId().getBytes(StandardCharsets.UTF_8))));
+            }
             VerifyMfaResponse tokens = auth.verifyMfa(mfa.build());
             endpoints.saveToken(tokens.getAccessToken());
             System.out.println("Logged in as " + username + " until "
                     + Instant.ofEpochSecond(tokens.getExpireTime().getSeconds()) + ".");
+            if (device != null) {
+                endpoints.savePrivate(DeviceAgent.ID_FILE, tokens.getDeviceId());
+                try {
+                    device.report(tokens.getDeviceId(), DeviceAgent.collect(Map.of()), endpoints.credentials());
+                    System.out.println("Device " + tokens.getDeviceId() + ": posture reported (`ztna posture` shows it).");
+                } catch (StatusRuntimeException | IOException e) {
+                    System.err.println("Device posture could not be reported: " + e.getMessage());
+                }
+            }
             return 0;
         } finally {
             channel.shutdownNow();

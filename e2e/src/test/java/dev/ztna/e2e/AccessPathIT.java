@@ -652,6 +652,101 @@ class AccessPathIT {
         }
     }
 
+    @Test
+    @Order(15)
+    void aPostureChangeCutsTheDevicesTunnelsWithAReceipt() throws Exception {
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: sales-echo-encrypted, effect: allow, who: {groups: [sales]}, "
+                + "what: {apps: [echo]}, how: {posture: {max_age: PT10M, disk_encrypted: true}}}\n");
+        java.security.KeyPair device = p256();
+        var login = login("bob", device);
+        String bob = login.getAccessToken();
+        String deviceId = login.getDeviceId();
+        assertFalse(deviceId.isEmpty(), "the login is bound to the device");
+        tokens.put("bob", bob);
+        // no report yet: the posture rule does not hold, and the app looks like any unknown app
+        assertCode(Status.Code.NOT_FOUND, () -> access(bob).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()));
+
+        var devices = dev.ztna.proto.identity.v1.DeviceServiceGrpc.newBlockingStub(channel(suite.identityTarget()))
+                .withCallCredentials(bearer(bob)).withDeadlineAfter(30, TimeUnit.SECONDS);
+        Instant first = Instant.now();
+        assertTrue(devices.reportPosture(report(device, deviceId, first, "true")).getChanged(), "a first report is a change");
+        awaitAppVisible("bob", "echo");
+        var onBroker2 = AccessServiceGrpc.newBlockingStub(channel(suite.broker2Target())).withCallCredentials(bearer(bob));
+        Instant pushed = Instant.now().plusSeconds(20);
+        while (onBroker2.listApps(ListAppsRequest.getDefaultInstance()).getAppsCount() == 0) {
+            assertTrue(Instant.now().isBefore(pushed), "the posture reached the second broker");
+            Thread.sleep(100);
+        }
+        String sessionId = access(bob).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        RawTunnel tunnel = new RawTunnel(suite.broker2Target(), bob, sessionId, null);
+        tunnel.send("x");
+        Instant flowing = Instant.now().plusSeconds(20);
+        while (tunnel.received.length() == 0) {
+            assertTrue(Instant.now().isBefore(flowing), "the compliant device's tunnel echoes");
+            Thread.sleep(50);
+        }
+
+        // what a device cannot do: replay, backdate, sign with another key, speak for another device
+        assertCode(Status.Code.FAILED_PRECONDITION, () -> devices.reportPosture(report(device, deviceId, first, "true")));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> devices.reportPosture(report(device, deviceId,
+                Instant.now().minusSeconds(600), "true")));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> devices.reportPosture(report(p256(), deviceId, Instant.now(), "true")));
+        assertCode(Status.Code.PERMISSION_DENIED, () -> devices.reportPosture(report(device, UUID.randomUUID().toString(),
+                Instant.now(), "true")));
+        assertEquals(Status.Code.OK, tunnel.status == null ? Status.Code.OK : tunnel.status.getCode(), "refusals cut nothing");
+
+        // the disk is no longer encrypted: the device's tunnel is cut at once, with a receipt
+        assertTrue(devices.reportPosture(report(device, deviceId, Instant.now(), "false")).getChanged());
+        Status cut = tunnel.awaitEnd(30);
+        assertEquals(Status.Code.PERMISSION_DENIED, cut.getCode(), cut.toString());
+        assertTrue(cut.getDescription().contains("device posture changed"), cut.toString());
+        String auditor = suite.serviceToken("auditor");
+        Instant deadline = Instant.now().plusSeconds(20);
+        JsonNode receipt = null;
+        while (receipt == null && Instant.now().isBefore(deadline)) {
+            for (JsonNode e : getJson(suite.auditUrl() + "/api/v1/events?type=session.revoke&q=" + sessionId, auditor)
+                    .path("events")) {
+                receipt = e;
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(receipt != null, "a receipt for the posture cut");
+        assertTrue(receipt.path("reason").asText().contains("disk_encrypted=false"), receipt.toString());
+    }
+
+    static java.security.KeyPair p256() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] sign(java.security.KeyPair key, byte[] data) {
+        try {
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA");
+            signature.initSign(key.getPrivate());
+            signature.update(data);
+            return signature.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A posture report as the device agent signs it. */
+    static dev.ztna.proto.identity.v1.ReportPostureRequest report(java.security.KeyPair key, String deviceId, Instant at,
+                                                                 String diskEncrypted) {
+        byte[] report = dev.ztna.proto.identity.v1.PostureReport.newBuilder().setDeviceId(deviceId)
+                .putAllAttributes(Map.of("os", "linux", "os_version", "12", "disk_encrypted", diskEncrypted,
+                        "firewall_on", "true", "screen_lock", "true", "agent_version", "0.1.0"))
+                .setReportTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .build().toByteArray();
+        return dev.ztna.proto.identity.v1.ReportPostureRequest.newBuilder().setReport(ByteString.copyFrom(report))
+                .setSignature(ByteString.copyFrom(sign(key, report))).build();
+    }
+
     static List<String> connectorsOf(dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.SessionAdminServiceBlockingStub sessions,
                                      String sessionId) {
         return sessions.listSessions(dev.ztna.proto.broker.v1.ListSessionsRequest.getDefaultInstance()).getSessionsList()
@@ -709,13 +804,22 @@ class AccessPathIT {
     }
 
     private String login(String user) {
+        return login(user, null).getAccessToken();
+    }
+
+    /** Password + TOTP; with {@code device}, the login is bound to that device key (proof: the challenge id signed). */
+    dev.ztna.proto.identity.v1.VerifyMfaResponse login(String user, java.security.KeyPair device) {
         AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget()));
         for (int attempt = 0; ; attempt++) {
             String challenge = auth.login(LoginRequest.newBuilder().setUsername(user)
                     .setPassword(suite.user(user).password()).build()).getChallengeId();
+            VerifyMfaRequest.Builder request = VerifyMfaRequest.newBuilder().setChallengeId(challenge).setTotpCode(code(user));
+            if (device != null) {
+                request.setDevicePublicKey(ByteString.copyFrom(device.getPublic().getEncoded()))
+                        .setDeviceProof(ByteString.copyFrom(sign(device, challenge.getBytes(StandardCharsets.UTF_8))));
+            }
             try {
-                return auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId(challenge).setTotpCode(code(user)).build())
-                        .getAccessToken();
+                return auth.verifyMfa(request.build());
             } catch (StatusRuntimeException e) {
                 if (attempt > 0 || e.getStatus().getCode() != Status.Code.UNAUTHENTICATED) {
                     throw e;

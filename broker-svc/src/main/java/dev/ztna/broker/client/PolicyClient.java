@@ -27,12 +27,16 @@ public class PolicyClient {
     private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> unreachableSince =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    public PolicyClient(@GrpcClient("policy") DecisionServiceGrpc.DecisionServiceBlockingStub policy, BrokerConfig config) {
+    private final DevicePostures postures;
+
+    public PolicyClient(@GrpcClient("policy") DecisionServiceGrpc.DecisionServiceBlockingStub policy, BrokerConfig config,
+                        DevicePostures postures) {
         this.policy = policy;
         this.config = config;
+        this.postures = postures;
     }
 
-    private static DecisionContext context(Caller caller, String source) {
+    private DecisionContext context(Caller caller, String source) {
         DecisionContext.Builder context = DecisionContext.newBuilder().addAllAmr(caller.amr());
         if (!source.isEmpty()) {
             context.setSourceAddress(source);
@@ -40,6 +44,7 @@ public class PolicyClient {
         if (caller.authTime() != null) {
             context.setAuthTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(caller.authTime().getEpochSecond()));
         }
+        postures.of(caller.deviceId()).ifPresent(context::setDevice);
         return context.build();
     }
 

@@ -100,7 +100,7 @@ public class ConnectorAssertionVerifier implements MethodTokenVerifier {
                     || !known.id().equals(claims.getIssuer())) {
                 throw new TokenVerifier.InvalidTokenException();
             }
-            Caller caller = new Caller(known.id(), known.name(), Set.of(), Set.of("connector"), null, true, Set.of(), null);
+            Caller caller = new Caller(known.id(), known.name(), Set.of(), Set.of("connector"), null, true, Set.of(), null, null);
             verified.put(token, caller, claims.getExpirationTime().getValueInMillis());
             return caller;
         } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException | RuntimeException e) {

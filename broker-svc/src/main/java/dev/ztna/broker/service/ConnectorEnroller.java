@@ -6,20 +6,17 @@ import dev.ztna.broker.repository.ConnectorEnrollmentRepository;
 import dev.ztna.broker.repository.ConnectorIdentityRepository;
 import dev.ztna.common.audit.AuditOutbox;
 import dev.ztna.common.auth.Caller;
+import dev.ztna.common.crypto.P256;
 import dev.ztna.common.error.Errors;
 import dev.ztna.proto.audit.v1.Outcome;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import java.math.BigInteger;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -38,9 +35,6 @@ import java.util.UUID;
 public class ConnectorEnroller {
 
     public static final String TOKEN_PREFIX = "ztna-enroll_";
-    /** The order of the P-256 group: the one curve connectors may use. */
-    private static final BigInteger P256_ORDER =
-            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
     private final SecureRandom random = new SecureRandom();
     private final ConnectorEnrollmentRepository enrollments;
     private final ConnectorIdentityRepository identities;
@@ -130,14 +124,10 @@ public class ConnectorEnroller {
 
     private static PublicKey p256(byte[] encoded) {
         try {
-            PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(encoded));
-            if (key instanceof ECPublicKey ec && ec.getParams().getOrder().equals(P256_ORDER)) {
-                return key;
-            }
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            // answered below
+            return P256.publicKey(encoded);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalidArgument("public_key", "must be an EC P-256 public key (X.509 SubjectPublicKeyInfo, DER)");
         }
-        throw Errors.invalidArgument("public_key", "must be an EC P-256 public key (X.509 SubjectPublicKeyInfo, DER)");
     }
 
     static byte[] sha256(String token) {

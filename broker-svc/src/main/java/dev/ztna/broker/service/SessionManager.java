@@ -162,9 +162,18 @@ public class SessionManager implements TunnelBroker.SessionLookup {
      * audit log (cause, when the cause happened, when the last byte flowed, when the session was cut). A session whose
      * re-decision cannot be obtained keeps running, at most for the policy outage grace.
      */
-    public synchronized int reverifyAll(String cause, Instant causeTime) {
+    public int reverifyAll(String cause, Instant causeTime) {
+        return reverify(cause, causeTime, session -> true);
+    }
+
+    /** Re-decides the sessions of logins bound to this device (its posture changed). */
+    public int reverifyDevice(String deviceId, String cause, Instant causeTime) {
+        return reverify(cause, causeTime, session -> deviceId.equals(session.caller().deviceId()));
+    }
+
+    private synchronized int reverify(String cause, Instant causeTime, java.util.function.Predicate<LiveSession> which) {
         int cut = 0;
-        for (LiveSession session : List.copyOf(live.values())) {
+        for (LiveSession session : live.values().stream().filter(which).toList()) {
             DecideResponse decision;
             try {
                 decision = policy.decide(session.caller(), session.app(), "reverify-" + UUID.randomUUID(), session.source());

@@ -2,9 +2,12 @@ package dev.ztna.common.auth;
 
 import java.util.Set;
 
-/** The verified identity behind a call: a user (with groups) or a service account. */
+/**
+ * The verified identity behind a call: a user (with groups) or a service account. {@code deviceId}: the device the
+ * user's login is bound to (`did`), or null.
+ */
 public record Caller(String subject, String name, Set<String> groups, Set<String> roles, String sessionId,
-                     boolean service, Set<String> amr, java.time.Instant authTime) {
+                     boolean service, Set<String> amr, java.time.Instant authTime, String deviceId) {
 
     public boolean hasRole(String role) {
         return roles.contains(role);

@@ -62,7 +62,8 @@ public class TokenVerifier {
             Caller caller = new Caller(claims.getSubject(), name == null ? claims.getSubject() : name,
                     stringSet(claims, "groups"), stringSet(claims, "roles"),
                     claims.getClaimValueAsString("sid"), service, stringSet(claims, "amr"),
-                    authTime instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue()) : null);
+                    authTime instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue()) : null,
+                    claims.getClaimValueAsString("did"));
             verified.put(token, caller, claims.getExpirationTime().getValueInMillis());
             return caller;
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {

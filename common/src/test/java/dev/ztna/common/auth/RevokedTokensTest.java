@@ -13,7 +13,7 @@ class RevokedTokensTest {
     static final Instant T = Instant.parse("2026-12-04T10:00:00.400Z");
 
     static Caller user(String subject, String sid, Instant authTime) {
-        return new Caller(subject, subject, Set.of(), Set.of(), sid, false, Set.of("pwd", "otp"), authTime);
+        return new Caller(subject, subject, Set.of(), Set.of(), sid, false, Set.of("pwd", "otp"), authTime, null);
     }
 
     @Test
@@ -33,7 +33,7 @@ class RevokedTokensTest {
         assertTrue(revoked.isRevoked(user("u1", "c", null)), "no auth_time: refused");
         assertFalse(revoked.isRevoked(user("u1", "d", T.plusSeconds(1))), "a login after the revocation");
         assertFalse(revoked.isRevoked(user("u2", "e", T.minusSeconds(1))), "another user");
-        assertFalse(revoked.isRevoked(new Caller("u1", "svc", Set.of(), Set.of(), null, true, Set.of(), null)),
+        assertFalse(revoked.isRevoked(new Caller("u1", "svc", Set.of(), Set.of(), null, true, Set.of(), null, null)),
                 "service accounts are not users");
     }
 

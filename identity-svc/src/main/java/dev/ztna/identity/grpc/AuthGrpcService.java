@@ -6,6 +6,7 @@ import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.auth.TokenVerifier;
 import dev.ztna.common.error.Errors;
 import dev.ztna.identity.domain.Revocation;
+import dev.ztna.identity.service.Devices;
 import dev.ztna.identity.service.Revocations;
 import dev.ztna.proto.identity.v1.IntrospectRequest;
 import dev.ztna.proto.identity.v1.IntrospectResponse;
@@ -177,13 +178,25 @@ public class AuthGrpcService implements AuthService {
         }
         String code = totp ? Inputs.totpCode(request.getTotpCode()) : null;
         String recoveryCode = recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null;
+        byte[] deviceKey = null;
+        if (!request.getDevicePublicKey().isEmpty() || !request.getDeviceProof().isEmpty()) {
+            if (request.getDevicePublicKey().size() > 1024 || request.getDeviceProof().size() > 256) {
+                throw Errors.invalidArgument("device_public_key", "is too large for an EC P-256 key and signature");
+            }
+            deviceKey = request.getDevicePublicKey().toByteArray();
+            // before the code is spent: a login that cannot prove its device fails without burning the code
+            Devices.checkProof(deviceKey, request.getDeviceProof().toByteArray(), challengeId);
+        }
         try {
-            TokenIssuer.Issued token = authenticator.verifyMfa(challengeId, code, recoveryCode, SourceAddress.current());
-            return Uni.createFrom().item(VerifyMfaResponse.newBuilder()
+            TokenIssuer.Issued token = authenticator.verifyMfa(challengeId, code, recoveryCode, SourceAddress.current(), deviceKey);
+            VerifyMfaResponse.Builder out = VerifyMfaResponse.newBuilder()
                     .setAccessToken(token.token())
                     .setTokenType("Bearer")
-                    .setExpireTime(timestamp(token.expiresAt()))
-                    .build());
+                    .setExpireTime(timestamp(token.expiresAt()));
+            if (token.deviceId() != null) {
+                out.setDeviceId(token.deviceId());
+            }
+            return Uni.createFrom().item(out.build());
         } catch (AuthenticationFailure e) {
             throw Errors.unauthenticated(e.reason(), e.getMessage());
         } catch (LoginThrottle.LockedOut e) {

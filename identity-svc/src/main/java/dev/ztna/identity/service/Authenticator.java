@@ -38,6 +38,7 @@ public class Authenticator {
     private final LoginThrottle throttle;
     private final RecoveryCodes recoveryCodes;
     private final Revocations revocations;
+    private final Devices devices;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
@@ -45,7 +46,7 @@ public class Authenticator {
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
                          SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
-                         LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations) {
+                         LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations, Devices devices) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -56,6 +57,7 @@ public class Authenticator {
         this.throttle = throttle;
         this.recoveryCodes = recoveryCodes;
         this.revocations = revocations;
+        this.devices = devices;
     }
 
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
@@ -96,7 +98,8 @@ public class Authenticator {
 
     /** Exactly one of {@code totpCode} and {@code recoveryCode} is non-null (checked by the adapter). */
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
-    public TokenIssuer.Issued verifyMfa(String challengeId, String totpCode, String recoveryCode, String source) {
+    public TokenIssuer.Issued verifyMfa(String challengeId, String totpCode, String recoveryCode, String source,
+                                        byte[] devicePublicKey) {
         Instant now = Instant.now();
         MfaChallenge challenge = challenges.findById(sha256(challengeId));
         if (challenge == null || challenge.used || challenge.expiresAt.isBefore(now)
@@ -108,7 +111,7 @@ public class Authenticator {
         UserAccount user = users.findById(challenge.userId);
         throttle.check(user.username, source);
         if (recoveryCode != null) {
-            return recover(challenge, user, recoveryCode, source, now);
+            return recover(challenge, user, recoveryCode, source, now, devicePublicKey);
         }
         String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
         OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
@@ -124,13 +127,14 @@ public class Authenticator {
         throttle.success(user.username);
         String sessionId = revocations.startSession(user.id, List.of("pwd", "otp"), source, now).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "otp"), now, sessionId);
+                List.of("pwd", "otp"), now, sessionId, device(user, devicePublicKey));
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
                 .setSessionId(sessionId).putAttributes("source_address", source).build());
         return token;
     }
 
-    private TokenIssuer.Issued recover(MfaChallenge challenge, UserAccount user, String code, String source, Instant now) {
+    private TokenIssuer.Issued recover(MfaChallenge challenge, UserAccount user, String code, String source, Instant now,
+                                       byte[] devicePublicKey) {
         if (!recoveryCodes.consume(user.id, code)) {
             challenge.attempts++;
             audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or used recovery code",
@@ -142,13 +146,17 @@ public class Authenticator {
         throttle.success(user.username);
         String sessionId = revocations.startSession(user.id, List.of("pwd", "recovery"), source, now).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "recovery"), now, sessionId);
+                List.of("pwd", "recovery"), now, sessionId, device(user, devicePublicKey));
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "recovery code accepted, token issued")
                 .setSessionId(sessionId)
                 .putAllAttributes(Map.of("source_address", source, "method", "recovery_code",
                         "recovery_codes_left", Long.toString(recoveryCodes.remaining(user.id))))
                 .build());
         return token;
+    }
+
+    private String device(UserAccount user, byte[] devicePublicKey) {
+        return devicePublicKey == null ? null : devices.bind(user.id, user.username, devicePublicKey).toString();
     }
 
     /** Whether the user exists and may log in (a disabled user's unexpired tokens are inactive too). */

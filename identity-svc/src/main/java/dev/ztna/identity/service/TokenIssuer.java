@@ -21,7 +21,8 @@ public class TokenIssuer {
     private final AuthConfig auth;
     private final IdentityConfig config;
 
-    public record Issued(String token, Instant expiresAt) {
+    /** {@code deviceId}: the device a user's login is bound to, or null. */
+    public record Issued(String token, Instant expiresAt, String deviceId) {
     }
 
     public TokenIssuer(SigningKeys keys, AuthConfig auth, IdentityConfig config) {
@@ -31,7 +32,7 @@ public class TokenIssuer {
     }
 
     public Issued forUser(UUID userId, String username, Set<String> groups, Set<String> roles, List<String> amr,
-                          Instant authTime, String sessionId) {
+                          Instant authTime, String sessionId, String deviceId) {
         Instant now = Instant.now();
         Instant exp = now.plus(min(config.accessTokenTtl(), Duration.ofMinutes(15)));
         JwtClaimsBuilder claims = base(userId.toString(), now, exp)
@@ -41,7 +42,10 @@ public class TokenIssuer {
                 .claim("amr", amr)
                 .claim("auth_time", authTime.getEpochSecond())
                 .claim("sid", sessionId);
-        return new Issued(sign(claims), exp);
+        if (deviceId != null) {
+            claims.claim("did", deviceId);
+        }
+        return new Issued(sign(claims), exp, deviceId);
     }
 
     public Issued forService(String clientId, Set<String> roles) {
@@ -50,7 +54,7 @@ public class TokenIssuer {
         JwtClaimsBuilder claims = base(clientId, now, exp)
                 .claim("client_id", clientId)
                 .claim("roles", List.copyOf(roles));
-        return new Issued(sign(claims), exp);
+        return new Issued(sign(claims), exp, null);
     }
 
     private JwtClaimsBuilder base(String subject, Instant now, Instant exp) {
