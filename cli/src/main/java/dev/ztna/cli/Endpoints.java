@@ -59,11 +59,50 @@ final class Endpoints {
         Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
+    static final String REFRESH_FILE = "refresh-token";
+
+    /**
+     * The login's access token; when it is about to expire and a refresh token is kept, both are renewed first
+     * (each refresh token works once: identity-svc revokes the login if a spent one is ever presented again).
+     */
     CallCredentials credentials() throws IOException {
         Path file = configDir.resolve("token");
         if (!Files.exists(file)) {
             throw new IOException("not logged in: run `ztna login` first");
         }
-        return new BearerCredentials(Files.readString(file).trim());
+        String token = Files.readString(file).trim();
+        Path refresh = configDir.resolve(REFRESH_FILE);
+        if (Files.exists(refresh) && expiresWithin(token, 30)) {
+            ManagedChannel channel = channel(identity);
+            try {
+                var renewed = dev.ztna.proto.identity.v1.AuthServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(15, java.util.concurrent.TimeUnit.SECONDS)
+                        .refresh(dev.ztna.proto.identity.v1.RefreshRequest.newBuilder()
+                                .setRefreshToken(Files.readString(refresh).trim()).build());
+                saveToken(renewed.getAccessToken());
+                savePrivate(REFRESH_FILE, renewed.getRefreshToken());
+                token = renewed.getAccessToken();
+            } catch (io.grpc.StatusRuntimeException e) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+                    Files.deleteIfExists(refresh); // spent, expired or revoked: only a new login helps
+                }
+                // otherwise identity-svc is unreachable: try with the token we have
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        return new BearerCredentials(token);
+    }
+
+    /** Whether the JWT's exp is less than {@code seconds} away (unreadable counts as expiring). */
+    static boolean expiresWithin(String jwt, long seconds) {
+        try {
+            String[] parts = jwt.split("\\.");
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+            long exp = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).path("exp").asLong(0);
+            return exp - java.time.Instant.now().getEpochSecond() < seconds;
+        } catch (RuntimeException | IOException e) {
+            return true;
+        }
     }
 }

@@ -66,6 +66,9 @@ final class LoginCommand implements Callable<Integer> {
             }
             VerifyMfaResponse tokens = auth.verifyMfa(mfa.build());
             endpoints.saveToken(tokens.getAccessToken());
+            if (!tokens.getRefreshToken().isEmpty()) {
+                endpoints.savePrivate(Endpoints.REFRESH_FILE, tokens.getRefreshToken());
+            }
             System.out.println("Logged in as " + username + " until "
                     + Instant.ofEpochSecond(tokens.getExpireTime().getSeconds()) + ".");
             if (device != null) {

@@ -44,6 +44,7 @@ final class LogoutCommand implements Callable<Integer> {
             channel.shutdownNow();
         }
         Files.deleteIfExists(file);
+        Files.deleteIfExists(endpoints.configDir.resolve(Endpoints.REFRESH_FILE));
         System.out.println(outcome);
         return 0;
     }

@@ -158,6 +158,10 @@ class RevocationTest {
     }
 
     Subscription subscribe(String token, long after) {
+        return subscribeOn(channel, token, after);
+    }
+
+    Subscription subscribeOn(ManagedChannel channel, String token, long after) {
         Subscription s = new Subscription();
         var stub = AuthServiceGrpc.newStub(channel);
         (token == null ? stub : stub.withCallCredentials(bearer(token)))

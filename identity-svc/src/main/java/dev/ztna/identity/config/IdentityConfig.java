@@ -16,6 +16,13 @@ public interface IdentityConfig {
     @WithDefault("PT5M")
     Duration accessTokenTtl();
 
+    /**
+     * Lifetime of a refresh token (each use returns a new one; the login session they belong to ends at the latest
+     * this long after its last use).
+     */
+    @WithDefault("PT12H")
+    Duration refreshTokenTtl();
+
     /** Lifetime of service tokens. */
     @WithDefault("PT10M")
     Duration serviceTokenTtl();

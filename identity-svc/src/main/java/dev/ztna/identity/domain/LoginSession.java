@@ -31,4 +31,7 @@ public class LoginSession {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    @Column(name = "device_id")
+    public UUID deviceId;
 }

@@ -7,6 +7,9 @@ import dev.ztna.common.auth.TokenVerifier;
 import dev.ztna.common.error.Errors;
 import dev.ztna.identity.domain.Revocation;
 import dev.ztna.identity.service.Devices;
+import dev.ztna.identity.service.RefreshTokens;
+import dev.ztna.proto.identity.v1.RefreshRequest;
+import dev.ztna.proto.identity.v1.RefreshResponse;
 import dev.ztna.identity.service.Revocations;
 import dev.ztna.proto.identity.v1.IntrospectRequest;
 import dev.ztna.proto.identity.v1.IntrospectResponse;
@@ -42,11 +45,26 @@ public class AuthGrpcService implements AuthService {
     private final Authenticator authenticator;
     private final Revocations revocations;
     private final TokenVerifier verifier;
+    private final RefreshTokens refreshTokens;
 
-    public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier) {
+    public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier,
+                           RefreshTokens refreshTokens) {
         this.authenticator = authenticator;
+        this.refreshTokens = refreshTokens;
         this.revocations = revocations;
         this.verifier = verifier;
+    }
+
+    @Override
+    @Blocking
+    public Uni<RefreshResponse> refresh(RefreshRequest request) {
+        String token = request.getRefreshToken();
+        if (token.isEmpty() || token.length() > 128) {
+            throw Errors.invalidArgument("refresh_token", "must be the refresh token VerifyMfa or Refresh returned");
+        }
+        TokenIssuer.Issued issued = refreshTokens.refresh(token, SourceAddress.current());
+        return Uni.createFrom().item(RefreshResponse.newBuilder().setAccessToken(issued.token()).setTokenType("Bearer")
+                .setExpireTime(timestamp(issued.expiresAt())).setRefreshToken(issued.refreshToken()).build());
     }
 
     @Override
@@ -195,6 +213,9 @@ public class AuthGrpcService implements AuthService {
                     .setExpireTime(timestamp(token.expiresAt()));
             if (token.deviceId() != null) {
                 out.setDeviceId(token.deviceId());
+            }
+            if (token.refreshToken() != null) {
+                out.setRefreshToken(token.refreshToken());
             }
             return Uni.createFrom().item(out.build());
         } catch (AuthenticationFailure e) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 /** Password, then TOTP, then a token. Every attempt is audited (never the secret). */
 @ApplicationScoped
@@ -39,6 +40,7 @@ public class Authenticator {
     private final RecoveryCodes recoveryCodes;
     private final Revocations revocations;
     private final Devices devices;
+    private final RefreshTokens refreshTokens;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
@@ -46,7 +48,8 @@ public class Authenticator {
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
                          SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
-                         LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations, Devices devices) {
+                         LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations, Devices devices,
+                         RefreshTokens refreshTokens) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -58,6 +61,7 @@ public class Authenticator {
         this.recoveryCodes = recoveryCodes;
         this.revocations = revocations;
         this.devices = devices;
+        this.refreshTokens = refreshTokens;
     }
 
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
@@ -125,9 +129,10 @@ public class Authenticator {
         challenge.used = true;
         user.lastTotpStep = step.getAsLong();
         throttle.success(user.username);
-        String sessionId = revocations.startSession(user.id, List.of("pwd", "otp"), source, now).toString();
+        String deviceId = device(user, devicePublicKey);
+        String sessionId = revocations.startSession(user.id, List.of("pwd", "otp"), source, now, deviceId).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "otp"), now, sessionId, device(user, devicePublicKey));
+                List.of("pwd", "otp"), now, sessionId, deviceId, refreshTokens.issue(UUID.fromString(sessionId), now));
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
                 .setSessionId(sessionId).putAttributes("source_address", source).build());
         return token;
@@ -144,9 +149,10 @@ public class Authenticator {
         }
         challenge.used = true;
         throttle.success(user.username);
-        String sessionId = revocations.startSession(user.id, List.of("pwd", "recovery"), source, now).toString();
+        String deviceId = device(user, devicePublicKey);
+        String sessionId = revocations.startSession(user.id, List.of("pwd", "recovery"), source, now, deviceId).toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "recovery"), now, sessionId, device(user, devicePublicKey));
+                List.of("pwd", "recovery"), now, sessionId, deviceId, refreshTokens.issue(UUID.fromString(sessionId), now));
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "recovery code accepted, token issued")
                 .setSessionId(sessionId)
                 .putAllAttributes(Map.of("source_address", source, "method", "recovery_code",

@@ -93,7 +93,9 @@ public class Devices {
         if (caller.deviceId() == null || !caller.deviceId().equals(report.getDeviceId())) {
             throw Errors.permissionDenied("DEVICE_MISMATCH", "a report must come from the device this login is bound to");
         }
-        Instant reportedAt = Instant.ofEpochSecond(report.getReportTime().getSeconds(), report.getReportTime().getNanos());
+        // the database keeps microseconds: compare at that precision, or a replay would look newer by its nanoseconds
+        Instant reportedAt = Instant.ofEpochSecond(report.getReportTime().getSeconds(), report.getReportTime().getNanos())
+                .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Instant now = Instant.now();
         if (!report.hasReportTime() || reportedAt.isBefore(now.minus(MAX_AGE)) || reportedAt.isAfter(now.plus(MAX_AHEAD))) {
             throw Errors.invalidArgument("report.report_time", "must be within the last " + MAX_AGE.toMinutes()

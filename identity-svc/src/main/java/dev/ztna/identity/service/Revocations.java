@@ -48,8 +48,9 @@ public class Revocations implements RevocationCheck {
     }
 
     /** Records a new login session (the `sid` of the tokens issued for it). Runs in the caller's transaction. */
-    public UUID startSession(UUID userId, List<String> amr, String source, Instant at) {
+    public UUID startSession(UUID userId, List<String> amr, String source, Instant at, String deviceId) {
         LoginSession session = new LoginSession();
+        session.deviceId = deviceId == null ? null : UUID.fromString(deviceId);
         session.id = UUID.randomUUID();
         session.userId = userId;
         session.createdAt = at;
@@ -72,15 +73,20 @@ public class Revocations implements RevocationCheck {
             if (session == null || session.revokedAt != null || !session.userId.toString().equals(caller.subject())) {
                 return Optional.<Revocation>empty();
             }
-            Instant now = Instant.now();
-            session.revokedAt = now;
-            Revocation r = entry(Revocation.SESSION, session.userId, caller.name(), sid, "logged out", caller.name(), now);
+            Revocation r = revokeSession(session, caller.name(), caller.name(), "logged out");
             audit.record(audit.event("auth.logout", caller.name(), Outcome.OUTCOME_SUCCESS, "logged out")
                     .setSessionId(sid.toString()).build());
             return Optional.of(r);
         });
         done.ifPresent(this::publish);
         return done.isPresent();
+    }
+
+    /** One login session and every token of it are revoked. Runs in the caller's transaction; publish after commit. */
+    public Revocation revokeSession(LoginSession session, String username, String actor, String reason) {
+        Instant now = Instant.now();
+        session.revokedAt = now;
+        return entry(Revocation.SESSION, session.userId, username, session.id, reason, actor, now);
     }
 
     /** Every token the user holds is revoked. Runs in the caller's transaction; published once it commits. */

@@ -21,8 +21,8 @@ public class TokenIssuer {
     private final AuthConfig auth;
     private final IdentityConfig config;
 
-    /** {@code deviceId}: the device a user's login is bound to, or null. */
-    public record Issued(String token, Instant expiresAt, String deviceId) {
+    /** {@code deviceId}: the device a user's login is bound to, or null; {@code refreshToken}: for users, else null. */
+    public record Issued(String token, Instant expiresAt, String deviceId, String refreshToken) {
     }
 
     public TokenIssuer(SigningKeys keys, AuthConfig auth, IdentityConfig config) {
@@ -32,7 +32,7 @@ public class TokenIssuer {
     }
 
     public Issued forUser(UUID userId, String username, Set<String> groups, Set<String> roles, List<String> amr,
-                          Instant authTime, String sessionId, String deviceId) {
+                          Instant authTime, String sessionId, String deviceId, String refreshToken) {
         Instant now = Instant.now();
         Instant exp = now.plus(min(config.accessTokenTtl(), Duration.ofMinutes(15)));
         JwtClaimsBuilder claims = base(userId.toString(), now, exp)
@@ -45,7 +45,7 @@ public class TokenIssuer {
         if (deviceId != null) {
             claims.claim("did", deviceId);
         }
-        return new Issued(sign(claims), exp, deviceId);
+        return new Issued(sign(claims), exp, deviceId, refreshToken);
     }
 
     public Issued forService(String clientId, Set<String> roles) {
@@ -54,7 +54,7 @@ public class TokenIssuer {
         JwtClaimsBuilder claims = base(clientId, now, exp)
                 .claim("client_id", clientId)
                 .claim("roles", List.copyOf(roles));
-        return new Issued(sign(claims), exp, null);
+        return new Issued(sign(claims), exp, null, null);
     }
 
     private JwtClaimsBuilder base(String subject, Instant now, Instant exp) {
