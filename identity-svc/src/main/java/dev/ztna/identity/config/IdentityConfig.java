@@ -39,7 +39,7 @@ public interface IdentityConfig {
 
     Lockout lockout();
 
-    /** JSON file with users and service accounts to create at startup when absent (see docs/identity.md). */
+    /** JSON file with users and service accounts to create at startup when absent (see docs/identity.md, "Bootstrap"). */
     Optional<String> bootstrapFile();
 
     /** Lockout with exponential backoff after repeated failed passwords or codes. */
