@@ -36,6 +36,13 @@ public class UserAccount {
     @Column(nullable = false)
     public boolean enabled = true;
 
+    /** A TOTP secret being enrolled, sealed; replaces totpSecretEnc once confirmed. */
+    @Column(name = "pending_totp_enc")
+    public byte[] pendingTotpEnc;
+
+    @Column(name = "pending_totp_expires_at")
+    public Instant pendingTotpExpiresAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -56,8 +56,12 @@ final class Inputs {
     }
 
     static String totpCode(String value) {
+        return totpCode(value, "totp_code");
+    }
+
+    static String totpCode(String value, String field) {
         if (!CODE.matcher(value).matches()) {
-            throw Errors.invalidArgument("totp_code", "must be exactly 6 digits");
+            throw Errors.invalidArgument(field, "must be exactly 6 digits");
         }
         return value;
     }
