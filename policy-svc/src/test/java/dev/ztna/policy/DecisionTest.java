@@ -176,6 +176,43 @@ class DecisionTest {
     }
 
     @Test
+    void countriesComeFromTheGeoIpDatabaseAndRiskIsExplained() {
+        admin.putPolicy(PutPolicyRequest.newBuilder().setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\nrules:\n"
+                        + "  - {id: engineers-echo, effect: allow, who: {groups: [engineering]}, what: {apps: [echo]}}\n"
+                        + "  - {id: no-contractors-echo, effect: deny, who: {groups: [contractors]}, what: {apps: [echo]}}\n"
+                        + "  - {id: wiki-from-germany, effect: allow, who: {groups: [engineering]}, what: {apps: [wiki]}, "
+                        + "where: {countries: [DE]}}\n"
+                        + "  - {id: vault-low-risk, effect: allow, who: {groups: [engineering]}, what: {apps: [vault]}, "
+                        + "how: {max_risk: 30}}\n").build());
+        java.util.function.BiFunction<String, String, DecideResponse> from = (app, address) -> decisions.decide(
+                request("alice", app, "engineering").toBuilder().setContext(dev.ztna.proto.policy.v1.DecisionContext.newBuilder()
+                        .setSourceAddress(address).addAmr("pwd").addAmr("otp")
+                        .setAuthTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(java.time.Instant.now().getEpochSecond())))
+                        .build());
+        assertEquals(Effect.EFFECT_ALLOW, from.apply("wiki", "192.0.2.127").getEffect(), "last address of the DE range");
+        assertEquals(Effect.EFFECT_ALLOW, from.apply("wiki", "2001:db8::1").getEffect(), "IPv6 in the DE range");
+        DecideResponse france = from.apply("wiki", "192.0.2.128");
+        assertEquals(Effect.EFFECT_DENY, france.getEffect(), "first address of the FR range");
+        assertTrue(france.getUnmetConditionsList().toString().contains("country (FR) is not in [DE]"), france.toString());
+        DecideResponse unknown = from.apply("wiki", "198.51.100.7");
+        assertTrue(unknown.getUnmetConditionsList().toString().contains("country (unknown)"), unknown.toString());
+
+        // MFA, a fresh login, a known source and country, but no device: risk 20 ≤ 30
+        assertEquals(Effect.EFFECT_ALLOW, from.apply("vault", "192.0.2.1").getEffect());
+        // the same from an address no GeoIP range holds: 30 ≤ 30
+        assertEquals(Effect.EFFECT_ALLOW, from.apply("vault", "198.51.100.7").getEffect());
+        // without a second factor: 60 > 30, and the factors are named
+        DecideResponse noMfa = decisions.decide(request("alice", "vault", "engineering").toBuilder()
+                .setContext(dev.ztna.proto.policy.v1.DecisionContext.newBuilder().setSourceAddress("192.0.2.1").addAmr("pwd")
+                        .setAuthTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(java.time.Instant.now().getEpochSecond())))
+                .build());
+        assertEquals(Effect.EFFECT_DENY, noMfa.getEffect());
+        assertTrue(noMfa.getUnmetConditionsList().toString().contains("risk 60 is above 30 (no second factor +40, no device posture +20)"),
+                noMfa.toString());
+    }
+
+    @Test
     void changesArePushedToWatchers() {
         var watch = DecisionServiceGrpc.newBlockingStub(channel)
                 .withCallCredentials(bearer(TestTokens.service("broker-svc", "broker")))

@@ -15,6 +15,12 @@ public interface PolicyConfig {
     @WithDefault("http://localhost:8084")
     String auditUrl();
 
+    /**
+     * A GeoIP database: CSV lines {@code first_address,last_address,country} (IPv4/IPv6 ranges, ISO 3166-1 alpha-2),
+     * e.g. DB-IP's free "IP to Country Lite". Without it every country is unknown and where.countries never holds.
+     */
+    Optional<String> geoipFile();
+
     /** The most recorded decisions one Simulate replays; a larger window is refused (narrow it). */
     @WithDefault("200000")
     long simulationMaxDecisions();

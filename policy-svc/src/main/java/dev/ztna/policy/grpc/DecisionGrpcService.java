@@ -5,6 +5,8 @@ import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
 import dev.ztna.policy.service.CompiledPolicy;
 import dev.ztna.policy.service.DecisionInput;
+import dev.ztna.policy.service.GeoIp;
+import dev.ztna.policy.service.GeoIpDatabase;
 import com.google.protobuf.Timestamp;
 import dev.ztna.policy.service.PolicyChanges;
 import dev.ztna.policy.service.PolicyEvaluator;
@@ -28,7 +30,10 @@ public class DecisionGrpcService implements DecisionService {
     private final PolicyEvaluator evaluator;
     private final PolicyChanges changes;
 
-    public DecisionGrpcService(PolicyEvaluator evaluator, PolicyChanges changes) {
+    private final GeoIpDatabase geo;
+
+    public DecisionGrpcService(PolicyEvaluator evaluator, PolicyChanges changes, GeoIpDatabase geo) {
+        this.geo = geo;
         this.evaluator = evaluator;
         this.changes = changes;
     }
@@ -61,7 +66,7 @@ public class DecisionGrpcService implements DecisionService {
     }
 
     /** The request checked field by field (names prefixed with {@code prefix}), as the engine's subject. */
-    static CompiledPolicy.Subject validated(DecideRequest request, String prefix) {
+    static CompiledPolicy.Subject validated(DecideRequest request, String prefix, GeoIp geo) {
         if (!request.hasSubject()) {
             throw Errors.invalidArgument(prefix + "subject", "is required");
         }
@@ -75,7 +80,7 @@ public class DecisionGrpcService implements DecisionService {
             throw Errors.invalidArgument(prefix + "request_id", "must be at most 128 characters");
         }
         try {
-            return DecisionInput.subject(request);
+            return DecisionInput.subject(request, geo);
         } catch (IllegalArgumentException e) {
             throw Errors.invalidArgument(prefix + e.getMessage(), "must be an IPv4 or IPv6 address");
         }
@@ -84,7 +89,7 @@ public class DecisionGrpcService implements DecisionService {
     @Override
     public Uni<DecideResponse> decide(DecideRequest request) {
         Caller caller = CallerContext.requireRole("broker");
-        CompiledPolicy.Subject subject = validated(request, "");
+        CompiledPolicy.Subject subject = validated(request, "", geo.current());
         // answered on the call's own event loop once the decision record is durable (never written from elsewhere)
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         java.util.concurrent.Executor onCallContext = context == null ? Runnable::run

@@ -10,6 +10,7 @@ import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
 import dev.ztna.policy.domain.PolicyVersion;
 import dev.ztna.policy.service.PolicyCompiler;
+import dev.ztna.policy.service.GeoIpDatabase;
 import dev.ztna.policy.service.PolicyStore;
 import dev.ztna.proto.policy.v1.DocumentFormat;
 import dev.ztna.proto.policy.v1.GetPolicyRequest;
@@ -50,7 +51,10 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
     private final RecordedDecisions recorded;
     private final PolicyConfig config;
 
-    public PolicyAdminGrpcService(PolicyStore store, RecordedDecisions recorded, PolicyConfig config) {
+    private final GeoIpDatabase geo;
+
+    public PolicyAdminGrpcService(PolicyStore store, RecordedDecisions recorded, PolicyConfig config, GeoIpDatabase geo) {
+        this.geo = geo;
         this.store = store;
         this.recorded = recorded;
         this.config = config;
@@ -88,7 +92,7 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
         } catch (PolicyCompiler.InvalidPolicyException e) {
             throw rejected(e, "candidate policy is invalid: ");
         }
-        Simulator simulator = new Simulator(candidate);
+        Simulator simulator = new Simulator(candidate, geo.current());
         boolean complete;
         try {
             complete = recorded.forEach(from, to, config.simulationMaxDecisions(), simulator::replay);
@@ -106,7 +110,7 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
     @Override
     public Uni<ExplainResponse> explain(ExplainRequest request) {
         CallerContext.requireRole("policy-admin", "auditor");
-        CompiledPolicy.Subject subject = DecisionGrpcService.validated(request.getRequest(), "request.");
+        CompiledPolicy.Subject subject = DecisionGrpcService.validated(request.getRequest(), "request.", geo.current());
         Instant at = request.hasTime() ? instant(request.getTime()) : Instant.now();
         CompiledPolicy live = store.live();
         String app = request.getRequest().getApp();

@@ -14,13 +14,21 @@ public final class CompiledPolicy {
 
     public static final String ANY = "*";
 
+    /** {@code countries}: ISO 3166-1 alpha-2 codes (empty: anywhere); {@code maxRisk}: 0..100, or null. */
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
                        Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
-                       java.time.Duration maxAuthAge, PostureCondition posture, Obligations obligations) {
+                       java.time.Duration maxAuthAge, PostureCondition posture, Obligations obligations,
+                       Set<String> countries, Integer maxRisk) {
 
-        /** The where/how conditions; a missing fact (no address, no auth time) never satisfies one. */
+        /** The where/how conditions; a missing fact (no address, no auth time, no country) never satisfies one. */
         boolean contextHolds(Subject subject, java.time.Instant now) {
             if (!cidrs.isEmpty() && (subject.source() == null || cidrs.stream().noneMatch(c -> c.contains(subject.source())))) {
+                return false;
+            }
+            if (!countries.isEmpty() && (subject.country() == null || !countries.contains(subject.country()))) {
+                return false;
+            }
+            if (maxRisk != null && RiskScore.of(subject, now).score() > maxRisk) {
                 return false;
             }
             if (!mfa.isEmpty() && !intersects(mfa, subject.amr())) {
@@ -49,6 +57,17 @@ public final class CompiledPolicy {
             if (!cidrs.isEmpty() && (subject.source() == null || cidrs.stream().noneMatch(c -> c.contains(subject.source())))) {
                 unmet.add("where: source " + (subject.source() == null ? "unknown" : subject.source().getHostAddress())
                         + " is not in " + cidrs.stream().map(Cidr::text).toList());
+            }
+            if (!countries.isEmpty() && (subject.country() == null || !countries.contains(subject.country()))) {
+                unmet.add("where.countries: the source's country (" + (subject.country() == null ? "unknown"
+                        : subject.country()) + ") is not in " + new java.util.TreeSet<>(countries));
+            }
+            if (maxRisk != null) {
+                RiskScore.Assessment risk = RiskScore.of(subject, now);
+                if (risk.score() > maxRisk) {
+                    unmet.add("how.max_risk: risk " + risk.score() + " is above " + maxRisk + " (" + String.join(", ",
+                            risk.factors()) + ")");
+                }
             }
             if (!mfa.isEmpty() && !intersects(mfa, subject.amr())) {
                 unmet.add("how.mfa: needs one of " + mfa + ", the login used " + subject.amr());
@@ -81,11 +100,17 @@ public final class CompiledPolicy {
         }
     }
 
+    /** {@code country}: of the source address, from the GeoIP database (null: unknown). */
     public record Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
-                          Set<String> amr, java.time.Instant authTime, PostureCondition.Device device) {
+                          Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country) {
 
         public Subject(String username, Set<String> groups, Set<String> roles) {
-            this(username, groups, roles, null, Set.of(), null, null);
+            this(username, groups, roles, null, Set.of(), null, null, null);
+        }
+
+        public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
+                       Set<String> amr, java.time.Instant authTime, PostureCondition.Device device) {
+            this(username, groups, roles, source, amr, authTime, device, null);
         }
 
         public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,

@@ -13,8 +13,11 @@ public final class DecisionInput {
     private DecisionInput() {
     }
 
-    /** @throws IllegalArgumentException naming the field when the source address is not an IP literal */
-    public static CompiledPolicy.Subject subject(DecideRequest request) {
+    /**
+     * @param geo where the source address's country comes from ({@link GeoIp#NONE}: unknown)
+     * @throws IllegalArgumentException naming the field when the source address is not an IP literal
+     */
+    public static CompiledPolicy.Subject subject(DecideRequest request, GeoIp geo) {
         InetAddress source = null;
         String address = request.getContext().getSourceAddress();
         if (!address.isEmpty()) {
@@ -34,6 +37,6 @@ public final class DecisionInput {
         }
         return new CompiledPolicy.Subject(request.getSubject().getUsername(),
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
-                source, Set.copyOf(request.getContext().getAmrList()), authTime, device);
+                source, Set.copyOf(request.getContext().getAmrList()), authTime, device, geo.country(source));
     }
 }

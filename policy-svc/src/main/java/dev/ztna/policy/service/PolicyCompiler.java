@@ -115,10 +115,18 @@ public final class PolicyCompiler {
             }
             TimeCondition when = when(where, rule.when(), errors);
             List<Cidr> cidrs = new ArrayList<>();
+            Set<String> countries = Set.of();
             if (rule.where() != null) {
-                if (rule.where().cidrs() == null || rule.where().cidrs().isEmpty()) {
-                    errors.add(new PolicyError(where, "where.cidrs", "must list at least one CIDR block, or leave where out"));
-                } else {
+                countries = set(rule.where().countries());
+                for (String c : countries) {
+                    if (!c.matches("[A-Z]{2}")) {
+                        errors.add(new PolicyError(where, "where.countries", "'" + c
+                                + "' must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE"));
+                    }
+                }
+                if (empty(rule.where().cidrs()) && countries.isEmpty()) {
+                    errors.add(new PolicyError(where, "where", "must list CIDR blocks or countries, or be left out"));
+                } else if (rule.where().cidrs() != null) {
                     for (String c : rule.where().cidrs()) {
                         try {
                             cidrs.add(Cidr.parse(c == null ? "" : c));
@@ -131,7 +139,12 @@ public final class PolicyCompiler {
             java.time.Duration maxAuthAge = null;
             Set<String> mfa = Set.of();
             PostureCondition posture = null;
+            Integer maxRisk = null;
             if (rule.how() != null) {
+                maxRisk = rule.how().maxRisk();
+                if (maxRisk != null && (maxRisk < 0 || maxRisk > 100)) {
+                    errors.add(new PolicyError(where, "how.max_risk", "must be 0..100"));
+                }
                 posture = posture(where, rule.how().posture(), errors);
                 mfa = set(rule.how().mfa());
                 for (String m : mfa) {
@@ -155,7 +168,7 @@ public final class PolicyCompiler {
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
                         set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture,
-                        obligations));
+                        obligations, countries, maxRisk));
             }
         }
         List<PolicyTests.Case> tests = tests(doc.tests(), ids, errors);
@@ -214,9 +227,12 @@ public final class PolicyCompiler {
                         : java.util.Map.copyOf(in.device().attributes()),
                         instant(where, "input.device.reported_at", in.device().reportedAt(), errors));
             }
+            if (in.country() != null && !in.country().matches("[A-Z]{2}")) {
+                errors.add(new PolicyError(where, "input.country", "must be an ISO 3166-1 alpha-2 code in capitals"));
+            }
             if (errors.size() == before) {
                 tests.add(new PolicyTests.Case(where, test.name(), new CompiledPolicy.Subject(in.user(), set(in.groups()),
-                        set(in.roles()), address, set(in.amr()), authTime, device), in.app(), time,
+                        set(in.roles()), address, set(in.amr()), authTime, device, in.country()), in.app(), time,
                         "allow".equals(test.expect()), test.rule()));
             }
         }

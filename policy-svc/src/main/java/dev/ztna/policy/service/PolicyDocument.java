@@ -19,10 +19,13 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
     public record TestCase(String name, TestInput input, String expect, String rule) {
     }
 
-    /** The question asked; {@code time} is the evaluation instant (ISO-8601, default: when the tests run). */
+    /**
+     * The question asked; {@code time} is the evaluation instant (ISO-8601, default: when the tests run);
+     * {@code country} stands for what the GeoIP database would say of the source address (tests run without one).
+     */
     public record TestInput(String user, List<String> groups, List<String> roles, String app,
                             @JsonProperty("source_address") String sourceAddress, List<String> amr,
-                            @JsonProperty("auth_time") String authTime, String time, TestDevice device) {
+                            @JsonProperty("auth_time") String authTime, String time, TestDevice device, String country) {
     }
 
     public record TestDevice(java.util.Map<String, String> attributes, @JsonProperty("reported_at") String reportedAt) {
@@ -54,15 +57,19 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
                        @JsonProperty("valid_from") String validFrom, @JsonProperty("valid_until") String validUntil) {
     }
 
-    /** Where from: the client address must fall in one of the CIDR blocks (IPv4 or IPv6). */
-    public record Where(List<String> cidrs) {
+    /**
+     * Where from: the client address must fall in one of the CIDR blocks (IPv4 or IPv6), and its country (from the
+     * GeoIP database, ISO 3166-1 alpha-2) be one of {@code countries}. Either or both.
+     */
+    public record Where(List<String> cidrs, List<String> countries) {
     }
 
     /**
      * How the subject authenticated: at least one of the {@code mfa} methods (RFC 8176 amr values such as otp) and a
      * login no older than {@code max_auth_age} (ISO-8601 duration, e.g. PT8H), and a device whose posture holds.
      */
-    public record How(List<String> mfa, @JsonProperty("max_auth_age") String maxAuthAge, Posture posture) {
+    public record How(List<String> mfa, @JsonProperty("max_auth_age") String maxAuthAge, Posture posture,
+                      @JsonProperty("max_risk") Integer maxRisk) {
     }
 
     /**

@@ -30,8 +30,16 @@ public final class Simulator {
     private final Map<String, long[]> byApp = new TreeMap<>();
     private final Map<String, long[]> byRule = new TreeMap<>();
 
+    private final GeoIp geo;
+
     public Simulator(CompiledPolicy candidate) {
+        this(candidate, GeoIp.NONE);
+    }
+
+    /** Countries of replayed source addresses come from {@code geo} (today's database, not the one of the time). */
+    public Simulator(CompiledPolicy candidate, GeoIp geo) {
         this.candidate = candidate;
+        this.geo = geo;
     }
 
     /** One recorded `policy.decision` event; others, and events without an input snapshot, are counted as skipped. */
@@ -52,7 +60,7 @@ public final class Simulator {
             JsonFormat.parser().merge(input, parsed);
             request = parsed.build();
             at = Instant.parse(time);
-            subject = DecisionInput.subject(request);
+            subject = DecisionInput.subject(request, geo);
         } catch (InvalidProtocolBufferException | DateTimeParseException | IllegalArgumentException e) {
             result.setSkipped(result.getSkipped() + 1);
             return;

@@ -64,6 +64,33 @@ class ContextConditionTest {
     }
 
     @Test
+    void riskScoreTruthTable() {
+        InetAddress source = InetAddress.getLoopbackAddress();
+        PostureCondition.Device good = new PostureCondition.Device("d", java.util.Map.of("disk_encrypted", "true",
+                "firewall_on", "true"), NOW.minusSeconds(60));
+        PostureCondition.Device stale = new PostureCondition.Device("d", java.util.Map.of("disk_encrypted", "true",
+                "firewall_on", "true"), NOW.minusSeconds(7200));
+        PostureCondition.Device open = new PostureCondition.Device("d", java.util.Map.of("disk_encrypted", "false"), NOW);
+        record Row(Set<String> amr, Instant authTime, PostureCondition.Device device, InetAddress source, String country,
+                   int risk) {
+        }
+        for (Row row : java.util.List.of(
+                new Row(Set.of("pwd", "otp"), NOW.minusSeconds(60), good, source, "DE", 0),
+                new Row(Set.of("pwd"), NOW.minusSeconds(60), good, source, "DE", 40),
+                new Row(Set.of("pwd", "hwk"), NOW.minus(java.time.Duration.ofHours(13)), good, source, "DE", 20),
+                new Row(Set.of("pwd", "otp"), null, good, source, "DE", 20),
+                new Row(Set.of("pwd", "otp"), NOW.minusSeconds(60), null, source, "DE", 20),
+                new Row(Set.of("pwd", "otp"), NOW.minusSeconds(60), stale, source, "DE", 10),
+                new Row(Set.of("pwd", "otp"), NOW.minusSeconds(60), open, source, "DE", 20),
+                new Row(Set.of("pwd", "otp"), NOW.minusSeconds(60), good, null, null, 20),
+                new Row(Set.of(), null, null, null, null, 100))) {
+            CompiledPolicy.Subject subject = new CompiledPolicy.Subject("a", Set.of("staff"), Set.of(), row.source(),
+                    row.amr(), row.authTime(), row.device(), row.country());
+            org.junit.jupiter.api.Assertions.assertEquals(row.risk(), RiskScore.of(subject, NOW).score(), row.toString());
+        }
+    }
+
+    @Test
     void badWhereAndHowAreLocated() {
         String head = "apiVersion: ztna.dev/v1\nrules: [{id: r, effect: allow, who: {groups: [g]}, what: {apps: [x]}, ";
         PolicyCompilerTest.assertError(head + "where: {cidrs: [\"10.0.0.0/33\"]}}]", "rules[0] (id=r)", "where.cidrs");
@@ -71,7 +98,11 @@ class ContextConditionTest {
         PolicyCompilerTest.assertError(head + "where: {cidrs: [\"10.0.0.0/x\"]}}]", "rules[0] (id=r)", "where.cidrs");
         PolicyCompilerTest.assertError(head + "where: {cidrs: [\"dead.beef\"]}}]", "rules[0] (id=r)", "where.cidrs");
         PolicyCompilerTest.assertError(head + "where: {cidrs: [\"10.0.0.256/8\"]}}]", "rules[0] (id=r)", "where.cidrs");
-        PolicyCompilerTest.assertError(head + "where: {cidrs: []}}]", "rules[0] (id=r)", "where.cidrs");
+        PolicyCompilerTest.assertError(head + "where: {cidrs: []}}]", "rules[0] (id=r)", "where");
+        PolicyCompilerTest.assertError(head + "where: {countries: [de]}}]", "rules[0] (id=r)", "where.countries");
+        PolicyCompilerTest.assertError(head + "where: {countries: [DEU]}}]", "rules[0] (id=r)", "where.countries");
+        PolicyCompilerTest.assertError(head + "how: {max_risk: 101}}]", "rules[0] (id=r)", "how.max_risk");
+        PolicyCompilerTest.assertError(head + "how: {max_risk: -1}}]", "rules[0] (id=r)", "how.max_risk");
         PolicyCompilerTest.assertError(head + "how: {max_auth_age: 8h}}]", "rules[0] (id=r)", "how.max_auth_age");
         PolicyCompilerTest.assertError(head + "how: {max_auth_age: PT0S}}]", "rules[0] (id=r)", "how.max_auth_age");
         PolicyCompilerTest.assertError(head + "how: {mfa: [\"O T P\"]}}]", "rules[0] (id=r)", "how.mfa");

@@ -24,13 +24,13 @@ class DecisionInputTest {
                         .setDevice(DevicePosture.newBuilder().setDeviceId("laptop-7").putAttributes("disk_encrypted", "true")
                                 .setReportedAt(Timestamp.newBuilder().setSeconds(1_790_000_000).setNanos(5))))
                 .build();
-        CompiledPolicy.Subject subject = DecisionInput.subject(request);
+        CompiledPolicy.Subject subject = DecisionInput.subject(request, GeoIp.NONE);
         assertEquals("laptop-7", subject.device().id());
         assertEquals(Map.of("disk_encrypted", "true"), subject.device().attributes());
         assertEquals(Instant.ofEpochSecond(1_790_000_000, 5), subject.device().reportedAt());
         assertEquals("2001:db8:0:0:0:0:0:1", subject.source().getHostAddress());
-        assertNull(DecisionInput.subject(request.toBuilder().clearContext().build()).device());
+        assertNull(DecisionInput.subject(request.toBuilder().clearContext().build(), GeoIp.NONE).device());
         assertThrows(IllegalArgumentException.class, () -> DecisionInput.subject(request.toBuilder()
-                .setContext(DecisionContext.newBuilder().setSourceAddress("intranet.example")).build()));
+                .setContext(DecisionContext.newBuilder().setSourceAddress("intranet.example")).build(), GeoIp.NONE));
     }
 }

@@ -31,7 +31,7 @@ class SimulatorTest {
         DecideRequest input = DecideRequest.newBuilder().setApp(app).setRequestId(user + "-" + app)
                 .setSubject(Subject.newBuilder().setUsername(user).addAllGroups(List.of(groups)))
                 .setContext(DecisionContext.newBuilder().setSourceAddress(address)).build();
-        CompiledPolicy.Decision d = live.decide(DecisionInput.subject(input), app, java.time.Instant.parse(at));
+        CompiledPolicy.Decision d = live.decide(DecisionInput.subject(input, GeoIp.NONE), app, java.time.Instant.parse(at));
         return AuditEvent.newBuilder().setType("policy.decision").setActor(user).setApp(app)
                 .putAttributes("input", JsonFormat.printer().print(input))
                 .putAttributes("input.time", at)
