@@ -11,6 +11,15 @@ import dev.ztna.common.error.Errors;
 import dev.ztna.policy.domain.PolicyVersion;
 import dev.ztna.policy.service.PolicyCompiler;
 import dev.ztna.policy.service.GeoIpDatabase;
+import dev.ztna.policy.service.ShadowPolicy;
+import dev.ztna.proto.policy.v1.DeleteShadowPolicyRequest;
+import dev.ztna.proto.policy.v1.DeleteShadowPolicyResponse;
+import dev.ztna.proto.policy.v1.GetShadowSummaryRequest;
+import dev.ztna.proto.policy.v1.GetShadowSummaryResponse;
+import dev.ztna.proto.policy.v1.PutShadowPolicyRequest;
+import dev.ztna.proto.policy.v1.PutShadowPolicyResponse;
+import dev.ztna.proto.policy.v1.ShadowCount;
+import dev.ztna.proto.policy.v1.ShadowExample;
 import dev.ztna.policy.service.PolicyStore;
 import dev.ztna.proto.policy.v1.DocumentFormat;
 import dev.ztna.proto.policy.v1.GetPolicyRequest;
@@ -52,9 +61,12 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
     private final PolicyConfig config;
 
     private final GeoIpDatabase geo;
+    private final ShadowPolicy shadow;
 
-    public PolicyAdminGrpcService(PolicyStore store, RecordedDecisions recorded, PolicyConfig config, GeoIpDatabase geo) {
+    public PolicyAdminGrpcService(PolicyStore store, RecordedDecisions recorded, PolicyConfig config, GeoIpDatabase geo,
+                                  ShadowPolicy shadow) {
         this.geo = geo;
+        this.shadow = shadow;
         this.store = store;
         this.recorded = recorded;
         this.config = config;
@@ -134,11 +146,73 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
         };
     }
 
+    private static Timestamp timestamp(Instant at) {
+        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+    }
+
     private static Instant instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     /** INVALID_ARGUMENT with every located error as a field violation. */
+    @Override
+    @Blocking
+    public Uni<PutShadowPolicyResponse> putShadowPolicy(PutShadowPolicyRequest request) {
+        Caller caller = CallerContext.requireRole("policy-admin");
+        PolicyCompiler.Format format = format(request.getFormat());
+        try {
+            Instant since = shadow.put(request.getDocument(), format, caller.name());
+            return Uni.createFrom().item(PutShadowPolicyResponse.newBuilder().setStartTime(timestamp(since)).build());
+        } catch (PolicyCompiler.InvalidPolicyException e) {
+            throw rejected(e, "shadow policy rejected: ");
+        }
+    }
+
+    @Override
+    @Blocking
+    public Uni<GetShadowSummaryResponse> getShadowSummary(GetShadowSummaryRequest request) {
+        CallerContext.requireRole("policy-admin", "auditor");
+        GetShadowSummaryResponse.Builder out = GetShadowSummaryResponse.newBuilder();
+        shadow.current().ifPresent(s -> {
+            out.setActive(true).setStartTime(timestamp(s.since())).setAuthor(s.author()).setCompared(s.compared())
+                    .setNewlyDenied(s.newlyDenied()).setNewlyAllowed(s.newlyAllowed());
+            counts(s.byUser()).forEach(out::addByUser);
+            counts(s.byApp()).forEach(out::addByApp);
+            counts(s.byRule()).forEach(out::addByRule);
+            for (ShadowPolicy.Example e : s.recent()) {
+                out.addRecent(ShadowExample.newBuilder().setTime(timestamp(e.time())).setUsername(e.username())
+                        .setApp(e.app()).setLiveEffect(effect(e.liveAllowed())).setLiveRuleId(e.liveRule())
+                        .setShadowEffect(effect(e.shadowAllowed())).setShadowRuleId(e.shadowRule()));
+            }
+        });
+        return Uni.createFrom().item(out.build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<DeleteShadowPolicyResponse> deleteShadowPolicy(DeleteShadowPolicyRequest request) {
+        Caller caller = CallerContext.requireRole("policy-admin");
+        if (!shadow.delete(caller.name())) {
+            throw Errors.notFound("NO_SHADOW_POLICY", "no shadow policy is being evaluated");
+        }
+        return Uni.createFrom().item(DeleteShadowPolicyResponse.getDefaultInstance());
+    }
+
+    /** Most disagreements first. */
+    private static java.util.List<ShadowCount> counts(java.util.Map<String, long[]> counts) {
+        return counts.entrySet().stream()
+                .sorted(java.util.Comparator.comparingLong((java.util.Map.Entry<String, long[]> e) -> -(e.getValue()[0] + e.getValue()[1]))
+                        .thenComparing(java.util.Map.Entry::getKey))
+                .limit(100)
+                .map(e -> ShadowCount.newBuilder().setKey(e.getKey()).setNewlyDenied(e.getValue()[0])
+                        .setNewlyAllowed(e.getValue()[1]).build())
+                .toList();
+    }
+
+    private static Effect effect(boolean allowed) {
+        return allowed ? Effect.EFFECT_ALLOW : Effect.EFFECT_DENY;
+    }
+
     private static RuntimeException rejected(PolicyCompiler.InvalidPolicyException e, String prefix) {
         BadRequest.Builder violations = BadRequest.newBuilder();
         e.errors().forEach(err -> violations.addFieldViolations(BadRequest.FieldViolation.newBuilder()

@@ -21,11 +21,13 @@ public class PolicyEvaluator {
     private final PolicyStore store;
     private final AuditOutbox audit;
     private final DecisionRecorder recorder;
+    private final ShadowPolicy shadow;
 
-    public PolicyEvaluator(PolicyStore store, AuditOutbox audit, DecisionRecorder recorder) {
+    public PolicyEvaluator(PolicyStore store, AuditOutbox audit, DecisionRecorder recorder, ShadowPolicy shadow) {
         this.store = store;
         this.audit = audit;
         this.recorder = recorder;
+        this.shadow = shadow;
     }
 
     /**
@@ -46,7 +48,7 @@ public class PolicyEvaluator {
         List<String> unmet = decision.allowed() ? List.of() : live.explain(subject, app, now).stream()
                 .filter(r -> r.allow() && !r.applies())
                 .flatMap(r -> r.unmet().stream().map(u -> "rule " + r.ruleId() + ": " + u)).toList();
-        AuditEvent record = audit.event("policy.decision", subject.username(),
+        AuditEvent.Builder record = audit.event("policy.decision", subject.username(),
                         decision.allowed() ? Outcome.OUTCOME_SUCCESS : Outcome.OUTCOME_FAILURE, decision.reason())
                 .setApp(app)
                 .putAllAttributes(Map.of(
@@ -56,9 +58,12 @@ public class PolicyEvaluator {
                         "request_id", requestId,
                         "requested_by", caller,
                         "input", snapshot(input),
-                        "input.time", now.toString()))
-                .build();
-        return recorder.record(record).orTimeout(10, TimeUnit.SECONDS)
+                        "input.time", now.toString()));
+        // shadow mode: what the candidate would have answered, recorded beside the real decision, never enforced
+        shadow.compare(subject, app, now, decision).ifPresent(v -> record
+                .putAttributes("shadow_effect", v.allowed() ? "allow" : "deny")
+                .putAttributes("shadow_rule_id", v.ruleId()));
+        return recorder.record(record.build()).orTimeout(10, TimeUnit.SECONDS)
                 .handle((durable, failure) -> {
                     if (failure != null) {
                         throw new DecisionNotRecorded(failure);
