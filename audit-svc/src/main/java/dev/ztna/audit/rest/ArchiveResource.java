@@ -1,5 +1,6 @@
 package dev.ztna.audit.rest;
 
+import dev.ztna.common.rest.Problems;
 import dev.ztna.audit.domain.ArchiveSegment;
 import dev.ztna.audit.repository.ArchiveSegmentRepository;
 import dev.ztna.audit.service.Retention;

@@ -1,5 +1,6 @@
 package dev.ztna.audit.rest;
 
+import dev.ztna.common.rest.Problems;
 import com.google.protobuf.util.JsonFormat;
 import dev.ztna.audit.service.AuditLog;
 import jakarta.ws.rs.GET;

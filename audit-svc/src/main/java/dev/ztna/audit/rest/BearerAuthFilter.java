@@ -1,5 +1,6 @@
 package dev.ztna.audit.rest;
 
+import dev.ztna.common.rest.Problems;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.TokenVerifier;
 import jakarta.annotation.Priority;

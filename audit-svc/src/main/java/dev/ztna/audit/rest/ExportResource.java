@@ -1,5 +1,6 @@
 package dev.ztna.audit.rest;
 
+import dev.ztna.common.rest.Problems;
 import dev.ztna.audit.domain.AuditEntry;
 import dev.ztna.audit.service.AuditLog;
 import dev.ztna.audit.service.AuditTree;

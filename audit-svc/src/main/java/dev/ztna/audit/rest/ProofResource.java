@@ -1,5 +1,6 @@
 package dev.ztna.audit.rest;
 
+import dev.ztna.common.rest.Problems;
 import dev.ztna.audit.domain.TreeHead;
 import dev.ztna.audit.service.AuditTree;
 import dev.ztna.audit.service.ExportLines;

@@ -1,19 +1,19 @@
-package dev.ztna.audit.rest;
+package dev.ztna.common.rest;
 
 import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** RFC 9457 problem details. */
-final class Problems {
+/** RFC 9457 problem details: every REST error of the suite, with {@code field} naming a bad parameter. */
+public final class Problems {
 
-    static final String TYPE = "application/problem+json";
+    public static final String TYPE = "application/problem+json";
 
     private Problems() {
     }
 
-    static Response of(int status, String title, String detail, String field) {
+    public static Response of(int status, String title, String detail, String field) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://ztna.dev/problems/" + title);
         body.put("title", title);
