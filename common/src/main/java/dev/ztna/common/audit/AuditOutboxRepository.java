@@ -25,13 +25,26 @@ public class AuditOutboxRepository implements PanacheRepositoryBase<AuditOutboxE
         });
     }
 
+    /** Removes delivered entries in one statement (not one DELETE per entity). */
+    public void deleteDelivered(List<UUID> ids) {
+        if (!ids.isEmpty()) {
+            getEntityManager().createNativeQuery("DELETE FROM audit_outbox WHERE id = ANY(CAST(:ids AS uuid[]))")
+                    .setParameter("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+                    .executeUpdate();
+        }
+    }
+
+    /** A pending event as the relay reads it: plain values, not managed entities (nothing to dirty-check). */
+    public record Pending(UUID id, byte[] payload) {
+    }
+
     /** The oldest pending entries, locked so that several instances of a service never send the same batch. */
     @SuppressWarnings("unchecked")
-    public List<AuditOutboxEntry> lockOldest(int limit) {
-        return getEntityManager()
-                .createNativeQuery("SELECT * FROM audit_outbox ORDER BY created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED",
-                        AuditOutboxEntry.class)
+    public List<Pending> lockOldest(int limit) {
+        List<Object[]> rows = getEntityManager()
+                .createNativeQuery("SELECT id, payload FROM audit_outbox ORDER BY created_at, id LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .setParameter("limit", limit)
                 .getResultList();
+        return rows.stream().map(r -> new Pending((UUID) r[0], (byte[]) r[1])).toList();
     }
 }

@@ -55,20 +55,20 @@ public class AuditRelay {
     /** Sends one batch; returns how many events it delivered. */
     @Transactional
     int deliverBatch() {
-        List<AuditOutboxEntry> entries = repository.lockOldest(BATCH);
+        List<AuditOutboxRepository.Pending> entries = repository.lockOldest(BATCH);
         if (entries.isEmpty()) {
             return 0;
         }
         AppendRequest.Builder request = AppendRequest.newBuilder();
-        for (AuditOutboxEntry entry : entries) {
+        for (AuditOutboxRepository.Pending entry : entries) {
             try {
-                request.addEvents(AuditEvent.parseFrom(entry.payload));
+                request.addEvents(AuditEvent.parseFrom(entry.payload()));
             } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt outbox entry " + entry.id, e);
+                throw new IllegalStateException("corrupt outbox entry " + entry.id(), e);
             }
         }
         audit.withDeadlineAfter(10, TimeUnit.SECONDS).append(request.build());
-        entries.forEach(repository::delete);
+        repository.deleteDelivered(entries.stream().map(AuditOutboxRepository.Pending::id).toList());
         return entries.size();
     }
 }

@@ -79,9 +79,12 @@ public class PolicyEvaluator {
         }
     }
 
+    private static final JsonFormat.Printer SNAPSHOT = JsonFormat.printer().omittingInsignificantWhitespace()
+            .preservingProtoFieldNames();
+
     static String snapshot(DecideRequest input) {
         try {
-            return JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames().print(input);
+            return SNAPSHOT.print(input);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a DecideRequest always prints as JSON", e);
         }
