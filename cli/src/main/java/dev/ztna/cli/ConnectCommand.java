@@ -92,7 +92,15 @@ final class ConnectCommand implements Callable<Integer> {
                     break;
                 }
                 socket.setTcpNoDelay(true);
-                workers.execute(() -> tunnel(tunnels, session.getSessionId(), socket));
+                // each connection with the token as it is now: renewed by refresh, or replaced by `ztna reauth`
+                CallCredentials current;
+                try {
+                    current = endpoints.credentials();
+                } catch (IOException e) {
+                    current = credentials;
+                }
+                AccessServiceGrpc.AccessServiceStub stub = tunnels.withCallCredentials(current);
+                workers.execute(() -> tunnel(stub, session.getSessionId(), socket));
             }
         }
         return 0;

@@ -714,6 +714,51 @@ class AccessPathIT {
         assertTrue(receipt.path("reason").asText().contains("disk_encrypted=false"), receipt.toString());
     }
 
+    @Test
+    @Order(16)
+    void aSessionPausesWhenReauthenticationIsDueAndResumesAfterAStepUp() throws Exception {
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: it-echo, effect: allow, who: {groups: [it]}, "
+                + "what: {apps: [echo]}, obligations: {reauth_every: PT4S}}\n");
+        String it = freshToken("admin");
+        String sessionId = access(it).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        RawTunnel before = new RawTunnel(suite.broker2Target(), it, sessionId, null);
+        before.send("x");
+        // the login is at most a few seconds old: the tunnel flows, then the interval runs out and it is cut
+        Status paused = before.awaitEnd(30);
+        assertEquals(Status.Code.FAILED_PRECONDITION, paused.getCode(), paused.toString());
+        assertTrue(paused.getDescription().contains("ztna reauth"), paused.toString());
+        Status refused = new RawTunnel(it, sessionId, null).awaitEnd(30);
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getCode(), "paused, not ended: " + refused);
+        assertCode(Status.Code.FAILED_PRECONDITION, () -> access(it).reauthenticate(
+                dev.ztna.proto.broker.v1.ReauthenticateRequest.newBuilder().setSessionId(sessionId).build()));
+
+        // step up at identity-svc (the next step's code: this step's was spent by the login), then resume
+        String stepped = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget())).withCallCredentials(bearer(it))
+                .stepUp(dev.ztna.proto.identity.v1.StepUpRequest.newBuilder()
+                        .setTotpCode(Totp.code(suite.user("admin").totpSecret(), Instant.now().plusSeconds(30))).build())
+                .getAccessToken();
+        tokens.put("admin", stepped);
+        access(stepped).reauthenticate(dev.ztna.proto.broker.v1.ReauthenticateRequest.newBuilder().setSessionId(sessionId).build());
+        assertEquals("again", echoThroughTunnel(suite.broker2Target(), stepped, sessionId, "again"),
+                "resumed on every broker");
+        assertCode(Status.Code.NOT_FOUND, () -> access(token("bob")).reauthenticate(
+                dev.ztna.proto.broker.v1.ReauthenticateRequest.newBuilder().setSessionId(sessionId).build()));
+
+        String auditor = suite.serviceToken("auditor");
+        Instant deadline = Instant.now().plusSeconds(20);
+        Set<String> kinds = new java.util.HashSet<>();
+        while (kinds.size() < 2 && Instant.now().isBefore(deadline)) {
+            for (String type : List.of("session.pause", "session.resume")) {
+                if (getJson(suite.auditUrl() + "/api/v1/events?type=" + type + "&q=" + sessionId, auditor).path("events").size() > 0) {
+                    kinds.add(type);
+                }
+            }
+            Thread.sleep(300);
+        }
+        assertEquals(Set.of("session.pause", "session.resume"), kinds);
+        access(stepped).closeSession(dev.ztna.proto.broker.v1.CloseSessionRequest.newBuilder().setSessionId(sessionId).build());
+    }
+
     static java.security.KeyPair p256() {
         try {
             java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");

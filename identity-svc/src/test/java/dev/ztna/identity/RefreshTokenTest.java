@@ -88,6 +88,35 @@ class RefreshTokenTest {
     }
 
     @Test
+    void stepUpGivesTheSameLoginAFreshAuthTime() throws Exception {
+        String challenge = auth.login(AuthFlowTest.login("kim", "TEST-ONLY-kim-password")).getChallengeId();
+        VerifyMfaResponse login = auth.verifyMfa(AuthFlowTest.mfa(challenge, Totp.code(KIM, Instant.now())));
+        var asKim = auth.withCallCredentials(bearer(login.getAccessToken()));
+        assertEquals("totp_code", GrpcTestChannels.badField(assertThrows(StatusRuntimeException.class,
+                () -> asKim.stepUp(dev.ztna.proto.identity.v1.StepUpRequest.getDefaultInstance()))));
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> asKim.stepUp(
+                dev.ztna.proto.identity.v1.StepUpRequest.newBuilder().setTotpCode(Totp.code(KIM, Instant.now())).build()))
+                .getStatus().getCode(), "the login's own code cannot be replayed");
+        Thread.sleep(1100); // auth_time has whole seconds
+        var stepped = asKim.stepUp(dev.ztna.proto.identity.v1.StepUpRequest.newBuilder()
+                .setTotpCode(Totp.code(KIM, Instant.now().plusSeconds(30))).build());
+        JwtClaims before = claims(login.getAccessToken());
+        JwtClaims after = claims(stepped.getAccessToken());
+        assertEquals(before.getStringClaimValue("sid"), after.getStringClaimValue("sid"));
+        assertTrue(((Number) after.getClaimValue("auth_time")).longValue() > ((Number) before.getClaimValue("auth_time")).longValue());
+        // a refresh after the step-up keeps the step-up's auth_time
+        JwtClaims refreshed = claims(auth.refresh(RefreshRequest.newBuilder().setRefreshToken(stepped.getRefreshToken())
+                .build()).getAccessToken());
+        assertEquals(after.getClaimValue("auth_time"), refreshed.getClaimValue("auth_time"));
+        String broker = RevocationTest.serviceToken("broker-svc", "TEST-ONLY-broker-secret-0123456789abcdef");
+        assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> auth
+                .withCallCredentials(bearer(broker)).stepUp(dev.ztna.proto.identity.v1.StepUpRequest.newBuilder()
+                        .setTotpCode("123456").build())).getStatus().getCode());
+    }
+
+    static final String KIM = "ONXW2ZJAOZQWY5LFEBTG64RAORSXG5DT";
+
+    @Test
     void badRefreshTokensAreRefusedClearly() {
         assertEquals("refresh_token", GrpcTestChannels.badField(assertThrows(StatusRuntimeException.class,
                 () -> auth.refresh(RefreshRequest.getDefaultInstance()))));

@@ -55,6 +55,14 @@ public class AccessSession {
     @Column(name = "login_session_id")
     public String loginSessionId;
 
+    /** The re-authentication obligation; null when the policy set none. */
+    @Column(name = "reauth_every_ms")
+    public Long reauthEveryMs;
+
+    /** When the user last proved MFA for this session (the token's auth_time, then each Reauthenticate). */
+    @Column(name = "auth_at")
+    public Instant authAt;
+
     /** The idle timeout obligation; null when the policy set none. */
     @Column(name = "idle_timeout_ms")
     public Long idleTimeoutMs;

@@ -15,6 +15,8 @@ import dev.ztna.proto.broker.v1.ListAppsRequest;
 import dev.ztna.proto.broker.v1.ListAppsResponse;
 import dev.ztna.proto.broker.v1.OpenSessionRequest;
 import dev.ztna.proto.broker.v1.OpenSessionResponse;
+import dev.ztna.proto.broker.v1.ReauthenticateRequest;
+import dev.ztna.proto.broker.v1.ReauthenticateResponse;
 import dev.ztna.proto.broker.v1.TunnelRequest;
 import dev.ztna.proto.broker.v1.TunnelResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -104,6 +106,18 @@ public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
         }
         sessions.close(request.getSessionId(), caller, "closed by user");
         response.onNext(CloseSessionResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void reauthenticate(ReauthenticateRequest request, StreamObserver<ReauthenticateResponse> response) {
+        Caller caller = CallerContext.current();
+        if (request.getSessionId().isEmpty()) {
+            throw Errors.invalidArgument("session_id", "must not be empty");
+        }
+        sessions.reauthenticate(request.getSessionId(), caller);
+        response.onNext(ReauthenticateResponse.getDefaultInstance());
         response.onCompleted();
     }
 

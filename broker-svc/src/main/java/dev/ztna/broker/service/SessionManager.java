@@ -108,6 +108,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         }
         Duration maxDuration = duration(obligations.hasMaxSessionDuration(), obligations.getMaxSessionDuration());
         Duration idleTimeout = duration(obligations.hasIdleTimeout(), obligations.getIdleTimeout());
+        Duration reauthEvery = duration(obligations.hasReauthInterval(), obligations.getReauthInterval());
         Instant now = Instant.now();
         AccessSession session = new AccessSession();
         session.id = UUID.randomUUID();
@@ -122,6 +123,8 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         session.sourceAddress = truncate(source, 64);
         session.expiresAt = maxDuration == null ? null : now.plus(maxDuration);
         session.idleTimeoutMs = idleTimeout == null ? null : idleTimeout.toMillis();
+        session.reauthEveryMs = reauthEvery == null ? null : reauthEvery.toMillis();
+        session.authAt = caller.authTime();
         QuarkusTransaction.requiringNew().run(() -> {
             repository.persist(session);
             audit.record(audit.event("session.open", caller.name(), Outcome.OUTCOME_SUCCESS, decision.getReason())
@@ -132,7 +135,7 @@ public class SessionManager implements TunnelBroker.SessionLookup {
                             "obligations", obligationsText(obligations)))
                     .build());
         });
-        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now, maxDuration, idleTimeout);
+        LiveSession liveSession = new LiveSession(session.id, caller, source, app, now, maxDuration, idleTimeout, reauthEvery);
         live.put(session.id, liveSession);
         return liveSession;
     }
@@ -286,6 +289,55 @@ public class SessionManager implements TunnelBroker.SessionLookup {
                 .build());
     }
 
+    private static io.grpc.StatusRuntimeException reauthRequired(LiveSession session) {
+        return Errors.failedPrecondition("REAUTH_REQUIRED", "this session needs MFA again every " + session.reauthEvery()
+                + ": run `ztna reauth --session " + session.id() + "`, then connect again");
+    }
+
+    /** The re-authentication interval ran out: the tunnels stop (the session stays open) until the user re-verifies. */
+    private void pause(LiveSession session) {
+        int tunnels = session.tunnelCount();
+        session.cutAll(reauthRequired(session).getStatus());
+        QuarkusTransaction.requiringNew().run(() -> audit.record(audit.event("session.pause", session.username(),
+                        Outcome.OUTCOME_SUCCESS, "re-authentication required every " + session.reauthEvery())
+                .setApp(session.app()).setSessionId(session.id().toString())
+                .putAttributes("broker", brokerId).putAttributes("tunnels_cut", Integer.toString(tunnels)).build()));
+    }
+
+    /**
+     * The user re-verified MFA (a step-up token): the session resumes, on every broker. The token must be the session
+     * owner's, with an auth_time inside the session's re-authentication interval.
+     */
+    public void reauthenticate(String sessionId, Caller caller) {
+        UUID id = parse(sessionId).orElseThrow(() -> Errors.notFound("SESSION_NOT_FOUND", "session not found"));
+        Instant now = Instant.now();
+        AccessSession stored = QuarkusTransaction.requiringNew().call(() -> repository.findById(id));
+        if (stored == null || stored.closedAt != null || !stored.userId.equals(caller.subject())) {
+            throw Errors.notFound("SESSION_NOT_FOUND", "session not found");
+        }
+        if (stored.reauthEveryMs == null) {
+            throw Errors.failedPrecondition("NO_REAUTH_OBLIGATION", "this session does not need re-authentication");
+        }
+        Duration every = Duration.ofMillis(stored.reauthEveryMs);
+        if (caller.authTime() == null || !now.isBefore(caller.authTime().plus(every))) {
+            throw Errors.failedPrecondition("REAUTH_REQUIRED", "this token's MFA is older than " + every
+                    + ": step up first (`ztna reauth`)");
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            AccessSession s = repository.findById(id);
+            if (s.authAt == null || caller.authTime().isAfter(s.authAt)) {
+                s.authAt = caller.authTime();
+            }
+            audit.record(audit.event("session.resume", caller.name(), Outcome.OUTCOME_SUCCESS, "MFA re-verified")
+                    .setApp(stored.app).setSessionId(sessionId).putAttributes("broker", brokerId)
+                    .putAttributes("auth_time", caller.authTime().toString()).build());
+        });
+        LiveSession session = live.get(id);
+        if (session != null) {
+            session.reauthenticated(caller);
+        }
+    }
+
     /** Another broker (or this one) ended the session: the tunnels carried here end now. */
     public void endedElsewhere(UUID id, Status status) {
         LiveSession session = live.remove(id);
@@ -320,6 +372,17 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             return;
         }
         for (LiveSession session : List.copyOf(live.values())) {
+            if (session.reauthDue(now)) {
+                // the user may have re-verified through another broker
+                Instant elsewhere = QuarkusTransaction.requiringNew().call(() -> {
+                    AccessSession stored = repository.findById(session.id());
+                    return stored == null ? null : stored.authAt;
+                });
+                session.noteAuth(elsewhere);
+                if (session.reauthDue(now) && session.pause()) {
+                    pause(session);
+                }
+            }
             LiveSession.Breach breach = session.breach(now, config.unusedSessionTimeout());
             if (breach != null && breach.maybeElsewhere()) {
                 // another broker may be carrying this session's bytes and tunnels
@@ -383,8 +446,27 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         }
         LiveSession session = live.get(id.get());
         if (session != null) {
-            return CompletableFuture.completedFuture(session.userId().equals(caller.subject()) ? Optional.of(session)
-                    : Optional.empty());
+            if (!session.userId().equals(caller.subject())) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            if (session.reauthDue(Instant.now())) {
+                // a fresh token proves recent MFA; or the user resumed the session through another broker
+                session.noteAuth(caller.authTime());
+                if (session.reauthDue(Instant.now())) {
+                    return CompletableFuture.supplyAsync(() -> {
+                        session.noteAuth(QuarkusTransaction.requiringNew().call(() -> {
+                            AccessSession stored = repository.findById(session.id());
+                            return stored == null ? null : stored.authAt;
+                        }));
+                        if (session.reauthDue(Instant.now())) {
+                            // the session is the caller's own, so saying what it waits for leaks nothing
+                            throw reauthRequired(session);
+                        }
+                        return Optional.of(session);
+                    }, Infrastructure.getDefaultWorkerPool());
+                }
+            }
+            return CompletableFuture.completedFuture(Optional.of(session));
         }
         String source = SourceAddress.current();
         return CompletableFuture.supplyAsync(() -> join(id.get(), caller, source), Infrastructure.getDefaultWorkerPool());
@@ -403,8 +485,13 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             }
             Duration maxDuration = stored.expiresAt == null ? null : Duration.between(stored.openedAt, stored.expiresAt);
             Duration idle = stored.idleTimeoutMs == null ? null : Duration.ofMillis(stored.idleTimeoutMs);
-            LiveSession joined = new LiveSession(id, caller, source, stored.app, stored.openedAt, maxDuration, idle);
+            LiveSession joined = new LiveSession(id, caller, source, stored.app, stored.openedAt, maxDuration, idle,
+                    stored.reauthEveryMs == null ? null : Duration.ofMillis(stored.reauthEveryMs));
+            joined.noteAuth(stored.authAt);
             joined.noteUse(Instant.now());
+            if (joined.reauthDue(Instant.now())) {
+                throw reauthRequired(joined);
+            }
             LiveSession earlier = live.putIfAbsent(id, joined);
             if (earlier == null) {
                 LOG.infof("session %s (%s, %s) opened on broker %s now also carried here", id, stored.username,
@@ -412,6 +499,9 @@ public class SessionManager implements TunnelBroker.SessionLookup {
             }
             return Optional.of(earlier != null ? earlier : joined);
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+                throw e; // re-authentication due: the caller's own session, say so
+            }
             return Optional.empty(); // policy unreachable: fail closed
         }
     }

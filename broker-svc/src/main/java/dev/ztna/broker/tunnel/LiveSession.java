@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LiveSession {
 
     private final UUID id;
-    private final Caller caller;
+    private volatile Caller caller;
     private final String source;
     private final String app;
     private final Instant openedAt;
     private final Duration maxDuration;
     private final Duration idleTimeout;
+    private final Duration reauthEvery;
+    private volatile Instant authAt;
+    private volatile boolean paused;
     private final AtomicLong lastByteMillis = new AtomicLong();
     /** The last time a tunnel of this session opened or closed here, or another broker carried one. */
     private final AtomicLong lastUseMillis = new AtomicLong();
@@ -28,9 +31,9 @@ public final class LiveSession {
     private final Set<String> connectors = ConcurrentHashMap.newKeySet();
     private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
 
-    /** {@code maxDuration} and {@code idleTimeout} are the policy's obligations; null means no limit. */
+    /** {@code maxDuration}, {@code idleTimeout}, {@code reauthEvery} are the policy's obligations; null means none. */
     public LiveSession(UUID id, Caller caller, String source, String app, Instant openedAt, Duration maxDuration,
-                       Duration idleTimeout) {
+                       Duration idleTimeout, Duration reauthEvery) {
         this.id = id;
         this.caller = caller;
         this.source = source;
@@ -38,8 +41,43 @@ public final class LiveSession {
         this.openedAt = openedAt;
         this.maxDuration = maxDuration;
         this.idleTimeout = idleTimeout;
+        this.reauthEvery = reauthEvery;
+        this.authAt = caller.authTime();
         this.lastByteMillis.set(openedAt.toEpochMilli());
         this.lastUseMillis.set(openedAt.toEpochMilli());
+    }
+
+    /** Whether the re-authentication interval has run out: tunnels are refused until the user re-verifies MFA. */
+    public boolean reauthDue(Instant now) {
+        Instant at = authAt;
+        return reauthEvery != null && (at == null || !now.isBefore(at.plus(reauthEvery)));
+    }
+
+    public Duration reauthEvery() {
+        return reauthEvery;
+    }
+
+    /** The user re-verified MFA at {@code at} (here or through another broker). */
+    public void noteAuth(Instant at) {
+        if (at != null && (authAt == null || at.isAfter(authAt))) {
+            authAt = at;
+            paused = false;
+        }
+    }
+
+    /** Resumed with a fresh token: its identity is what re-decisions ask about from now on. */
+    public void reauthenticated(Caller fresh) {
+        caller = fresh;
+        noteAuth(fresh.authTime());
+    }
+
+    /** Marks the session paused; true the first time (so the pause is audited once). */
+    public boolean pause() {
+        if (paused) {
+            return false;
+        }
+        paused = true;
+        return true;
     }
 
     /** Another broker carried bytes of this session at {@code at}. */

@@ -64,7 +64,10 @@ public final class UserTunnel implements StreamObserver<TunnelRequest> {
         }
         opened = true;
         sessions.find(request.getOpen().getSessionId(), caller).whenComplete((session, error) -> side.run(() -> {
-            if (error != null || session.isEmpty()) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            if (cause instanceof io.grpc.StatusRuntimeException refused) {
+                fail(refused.getStatus()); // only ever about the caller's own session (re-authentication due)
+            } else if (error != null || session.isEmpty()) {
                 fail(TunnelBroker.NOT_FOUND);
             } else {
                 broker.dial(this, session.get());

@@ -34,4 +34,8 @@ public class LoginSession {
 
     @Column(name = "device_id")
     public UUID deviceId;
+
+    /** The latest MFA proof (a step-up); null: the login itself. */
+    @Column(name = "last_auth_at")
+    public Instant lastAuthAt;
 }

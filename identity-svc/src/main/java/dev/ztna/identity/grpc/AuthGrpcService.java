@@ -9,6 +9,8 @@ import dev.ztna.identity.domain.Revocation;
 import dev.ztna.identity.service.Devices;
 import dev.ztna.identity.service.RefreshTokens;
 import dev.ztna.proto.identity.v1.RefreshRequest;
+import dev.ztna.proto.identity.v1.StepUpRequest;
+import dev.ztna.proto.identity.v1.StepUpResponse;
 import dev.ztna.proto.identity.v1.RefreshResponse;
 import dev.ztna.identity.service.Revocations;
 import dev.ztna.proto.identity.v1.IntrospectRequest;
@@ -65,6 +67,32 @@ public class AuthGrpcService implements AuthService {
         TokenIssuer.Issued issued = refreshTokens.refresh(token, SourceAddress.current());
         return Uni.createFrom().item(RefreshResponse.newBuilder().setAccessToken(issued.token()).setTokenType("Bearer")
                 .setExpireTime(timestamp(issued.expiresAt())).setRefreshToken(issued.refreshToken()).build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<StepUpResponse> stepUp(StepUpRequest request) {
+        Caller caller = CallerContext.current();
+        if (caller.service() || caller.sessionId() == null) {
+            throw Errors.failedPrecondition("NOT_A_USER_SESSION", "only a user's login session can be stepped up");
+        }
+        boolean totp = !request.getTotpCode().isEmpty();
+        boolean recovery = !request.getRecoveryCode().isEmpty();
+        if (totp == recovery) {
+            throw totp ? Errors.invalidArgument("recovery_code", "send either totp_code or recovery_code, not both")
+                    : Errors.invalidArgument("totp_code", "one of totp_code or recovery_code is required");
+        }
+        try {
+            TokenIssuer.Issued token = authenticator.stepUp(caller.subject(), caller.sessionId(),
+                    totp ? Inputs.totpCode(request.getTotpCode()) : null,
+                    recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null, SourceAddress.current());
+            return Uni.createFrom().item(StepUpResponse.newBuilder().setAccessToken(token.token())
+                    .setExpireTime(timestamp(token.expiresAt())).setRefreshToken(token.refreshToken()).build());
+        } catch (AuthenticationFailure e) {
+            throw Errors.unauthenticated(e.reason(), e.getMessage());
+        } catch (LoginThrottle.LockedOut e) {
+            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
+        }
     }
 
     @Override

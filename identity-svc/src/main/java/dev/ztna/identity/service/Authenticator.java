@@ -41,6 +41,7 @@ public class Authenticator {
     private final Revocations revocations;
     private final Devices devices;
     private final RefreshTokens refreshTokens;
+    private final dev.ztna.identity.repository.LoginSessionRepository loginSessions;
     private final SecureRandom random = new SecureRandom();
 
     public record Challenge(String id, Instant expiresAt) {
@@ -49,7 +50,7 @@ public class Authenticator {
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
                          SecretBox box, TokenIssuer issuer, AuditOutbox audit, IdentityConfig config,
                          LoginThrottle throttle, RecoveryCodes recoveryCodes, Revocations revocations, Devices devices,
-                         RefreshTokens refreshTokens) {
+                         RefreshTokens refreshTokens, dev.ztna.identity.repository.LoginSessionRepository loginSessions) {
         this.users = users;
         this.challenges = challenges;
         this.hasher = hasher;
@@ -62,6 +63,7 @@ public class Authenticator {
         this.revocations = revocations;
         this.devices = devices;
         this.refreshTokens = refreshTokens;
+        this.loginSessions = loginSessions;
     }
 
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
@@ -163,6 +165,52 @@ public class Authenticator {
 
     private String device(UserAccount user, byte[] devicePublicKey) {
         return devicePublicKey == null ? null : devices.bind(user.id, user.username, devicePublicKey).toString();
+    }
+
+    /**
+     * Step-up: the caller proves MFA again (TOTP or a recovery code) and gets a token of the same login session with
+     * a fresh auth_time. Exactly one of {@code totpCode} and {@code recoveryCode} is non-null.
+     */
+    @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
+    public TokenIssuer.Issued stepUp(String userId, String sessionId, String totpCode, String recoveryCode, String source) {
+        Instant now = Instant.now();
+        UserAccount user = users.findById(UUID.fromString(userId));
+        dev.ztna.identity.domain.LoginSession session = loginSessions.findById(UUID.fromString(sessionId));
+        if (user == null || !user.enabled || session == null || session.revokedAt != null
+                || !session.userId.equals(user.id)) {
+            throw new AuthenticationFailure("LOGIN_INVALID", "this login can no longer be stepped up; log in again");
+        }
+        throttle.check(user.username, source);
+        List<String> amr;
+        if (recoveryCode != null) {
+            if (!recoveryCodes.consume(user.id, recoveryCode)) {
+                stepUpFailed(user, source, "invalid or used recovery code");
+            }
+            amr = List.of("pwd", "recovery");
+        } else {
+            String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
+            OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
+            if (step.isEmpty()) {
+                stepUpFailed(user, source, "invalid or reused TOTP code");
+            }
+            user.lastTotpStep = step.getAsLong();
+            amr = List.of("pwd", "otp");
+        }
+        throttle.success(user.username);
+        session.lastAuthAt = now;
+        session.amr = String.join(",", amr);
+        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles, amr, now,
+                session.id.toString(), session.deviceId == null ? null : session.deviceId.toString(),
+                refreshTokens.issue(session.id, now));
+        audit.record(audit.event("auth.step_up", user.username, Outcome.OUTCOME_SUCCESS, "MFA re-verified")
+                .setSessionId(session.id.toString()).putAttributes("source_address", source).build());
+        return token;
+    }
+
+    private void stepUpFailed(UserAccount user, String source, String why) {
+        audit.record("auth.step_up", user.username, Outcome.OUTCOME_FAILURE, why, Map.of("source_address", source));
+        throttle.failure(user.username, source);
+        throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
     }
 
     /** Whether the user exists and may log in (a disabled user's unexpired tokens are inactive too). */
