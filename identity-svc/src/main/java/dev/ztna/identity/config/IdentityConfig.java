@@ -23,6 +23,17 @@ public interface IdentityConfig {
     @WithDefault("PT12H")
     Duration refreshTokenTtl();
 
+    /**
+     * How long a rotated-in key is published before it signs, so every consumer's JWKS cache (refreshed every 60 s)
+     * holds it before the first token it signs arrives.
+     */
+    @WithDefault("PT2M")
+    Duration keyPublishLead();
+
+    /** A superseded key may be retired this long after its successor began signing: longer than any token lives. */
+    @WithDefault("PT16M")
+    Duration keyRetireAfter();
+
     /** Lifetime of service tokens. */
     @WithDefault("PT10M")
     Duration serviceTokenTtl();

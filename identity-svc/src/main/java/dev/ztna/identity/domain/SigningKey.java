@@ -24,6 +24,11 @@ public class SigningKey {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
-    @Column(nullable = false)
-    public boolean active;
+    /** From then on it signs (the newest key already active is the signing key). */
+    @Column(name = "activates_at", nullable = false)
+    public Instant activatesAt;
+
+    /** Removed from the JWKS: tokens it signed no longer verify. */
+    @Column(name = "retired_at")
+    public Instant retiredAt;
 }

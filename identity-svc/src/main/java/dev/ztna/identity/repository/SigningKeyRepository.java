@@ -9,7 +9,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class SigningKeyRepository implements PanacheRepositoryBase<SigningKey, String> {
 
-    public Optional<SigningKey> findActive() {
-        return find("active = true order by createdAt desc").firstResultOptional();
+    /** The key that signs at {@code now}: the newest one already active and not retired. */
+    public Optional<SigningKey> signingAt(java.time.Instant now) {
+        return find("retiredAt is null and activatesAt <= ?1 order by activatesAt desc", now).firstResultOptional();
+    }
+
+    /** Every key in the JWKS: not retired, oldest first. */
+    public java.util.List<SigningKey> published() {
+        return list("retiredAt is null order by activatesAt");
     }
 }

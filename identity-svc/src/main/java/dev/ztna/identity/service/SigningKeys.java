@@ -1,5 +1,7 @@
 package dev.ztna.identity.service;
 
+import dev.ztna.common.audit.AuditOutbox;
+import dev.ztna.identity.config.IdentityConfig;
 import dev.ztna.identity.domain.SigningKey;
 import dev.ztna.identity.repository.SigningKeyRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,15 +36,23 @@ public class SigningKeys {
 
     private final SigningKeyRepository repository;
     private final SecretBox box;
+    private final IdentityConfig config;
+    private final AuditOutbox audit;
     private volatile Active active;
     private volatile JsonWebKeySet published;
 
-    public record Active(String kid, PrivateKey privateKey) {
+    public record Active(String kid, PrivateKey privateKey, Instant activatesAt) {
     }
 
-    public SigningKeys(SigningKeyRepository repository, SecretBox box) {
+    /** A key as operators see it. */
+    public record KeyInfo(String kid, Instant createdAt, Instant activatesAt, Instant retiredAt, boolean signing) {
+    }
+
+    public SigningKeys(SigningKeyRepository repository, SecretBox box, IdentityConfig config, AuditOutbox audit) {
         this.repository = repository;
         this.box = box;
+        this.config = config;
+        this.audit = audit;
     }
 
     /**
@@ -50,15 +60,16 @@ public class SigningKeys {
      * database is not allowed (the first token of a fresh process would otherwise be refused).
      */
     void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        jwks();
+        reload();
     }
 
+    /** The signing key; a rotated-in key takes over once its activation time has come (checked every few seconds). */
     public Active active() {
         Active current = active;
         if (current == null) {
             synchronized (this) {
                 if (active == null) {
-                    active = QuarkusTransaction.requiringNew().call(this::loadOrCreate);
+                    reload();
                 }
                 current = active;
             }
@@ -70,33 +81,90 @@ public class SigningKeys {
     public JsonWebKeySet jwks() {
         JsonWebKeySet current = published;
         if (current == null) {
-            current = loadJwks();
-            published = current;
+            reload();
+            current = published;
         }
         return current;
     }
 
-    private JsonWebKeySet loadJwks() {
-        active();
-        List<SigningKey> keys = QuarkusTransaction.requiringNew().call(() -> repository.listAll());
-        List<JsonWebKey> jwks = new ArrayList<>();
-        for (SigningKey key : keys) {
-            jwks.add(toJwk(key.kid, decodePublic(key.publicKey)));
-        }
-        return new JsonWebKeySet(jwks);
+    /** Re-reads the keys (another instance may have rotated), and switches to a rotated-in key once it is active. */
+    @io.quarkus.scheduler.Scheduled(every = "5s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    synchronized void reload() {
+        Instant now = Instant.now();
+        QuarkusTransaction.requiringNew().run(() -> {
+            SigningKey signing = repository.signingAt(now).orElseGet(() -> create(now));
+            if (active == null || !active.kid().equals(signing.kid)) {
+                byte[] pkcs8 = box.open(signing.privateKeyEnc, CONTEXT + ":" + signing.kid);
+                try {
+                    active = new Active(signing.kid, KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)),
+                            signing.activatesAt);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("stored signing key is unreadable", e);
+                }
+            }
+            List<JsonWebKey> jwks = new ArrayList<>();
+            for (SigningKey key : repository.published()) {
+                jwks.add(toJwk(key.kid, decodePublic(key.publicKey)));
+            }
+            published = new JsonWebKeySet(jwks);
+        });
     }
 
-    private Active loadOrCreate() {
-        SigningKey key = repository.findActive().orElseGet(this::create);
-        byte[] pkcs8 = box.open(key.privateKeyEnc, CONTEXT + ":" + key.kid);
-        try {
-            return new Active(key.kid, KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("stored signing key is unreadable", e);
-        }
+    /**
+     * Rotation: a new key, published at once and signing after {@code ztna.identity.key-publish-lead}; the old one
+     * stays published, so tokens it signed verify until they expire. Returns the new key.
+     */
+    public KeyInfo rotate(String actor) {
+        Instant activates = Instant.now().plus(config.keyPublishLead());
+        SigningKey key = QuarkusTransaction.requiringNew().call(() -> {
+            SigningKey created = create(activates);
+            audit.record("signing_key.rotate", actor, dev.ztna.proto.audit.v1.Outcome.OUTCOME_SUCCESS,
+                    "new signing key published", java.util.Map.of("kid", created.kid, "activates_at", activates.toString()));
+            return created;
+        });
+        reload();
+        return new KeyInfo(key.kid, key.createdAt, key.activatesAt, null, false);
     }
 
-    private SigningKey create() {
+    /** Outcome of a retire request. */
+    public enum Retired { DONE, NO_SUCH_KEY, STILL_NEEDED }
+
+    /**
+     * Removes a superseded key from the JWKS once every token it can have signed has expired: its successor must have
+     * been signing for {@code ztna.identity.key-retire-after}.
+     */
+    public Retired retire(String actor, String kid) {
+        Instant now = Instant.now();
+        Retired outcome = QuarkusTransaction.requiringNew().call(() -> {
+            SigningKey key = repository.findById(kid);
+            if (key == null || key.retiredAt != null) {
+                return Retired.NO_SUCH_KEY;
+            }
+            Instant superseded = repository.published().stream()
+                    .filter(k -> k.activatesAt.isAfter(key.activatesAt) && !k.activatesAt.isAfter(now))
+                    .map(k -> k.activatesAt).min(Instant::compareTo).orElse(null);
+            if (superseded == null || now.isBefore(superseded.plus(config.keyRetireAfter()))) {
+                return Retired.STILL_NEEDED;
+            }
+            key.retiredAt = now;
+            audit.record("signing_key.retire", actor, dev.ztna.proto.audit.v1.Outcome.OUTCOME_SUCCESS,
+                    "signing key removed from the JWKS", java.util.Map.of("kid", kid));
+            return Retired.DONE;
+        });
+        if (outcome == Retired.DONE) {
+            reload();
+        }
+        return outcome;
+    }
+
+    public List<KeyInfo> list() {
+        String signing = active().kid();
+        return QuarkusTransaction.requiringNew().call(() -> repository.listAll().stream()
+                .sorted(java.util.Comparator.comparing((SigningKey k) -> k.activatesAt))
+                .map(k -> new KeyInfo(k.kid, k.createdAt, k.activatesAt, k.retiredAt, k.kid.equals(signing))).toList());
+    }
+
+    private SigningKey create(Instant activatesAt) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -107,7 +175,7 @@ public class SigningKeys {
             key.publicKey = pair.getPublic().getEncoded();
             key.privateKeyEnc = box.seal(pair.getPrivate().getEncoded(), CONTEXT + ":" + kid);
             key.createdAt = Instant.now();
-            key.active = true;
+            key.activatesAt = activatesAt;
             repository.persist(key);
             return key;
         } catch (GeneralSecurityException e) {
