@@ -76,23 +76,11 @@ public class AuthGrpcService implements AuthService {
         if (caller.service() || caller.sessionId() == null) {
             throw Errors.failedPrecondition("NOT_A_USER_SESSION", "only a user's login session can be stepped up");
         }
-        boolean totp = !request.getTotpCode().isEmpty();
-        boolean recovery = !request.getRecoveryCode().isEmpty();
-        if (totp == recovery) {
-            throw totp ? Errors.invalidArgument("recovery_code", "send either totp_code or recovery_code, not both")
-                    : Errors.invalidArgument("totp_code", "one of totp_code or recovery_code is required");
-        }
-        try {
-            TokenIssuer.Issued token = authenticator.stepUp(caller.subject(), caller.sessionId(),
-                    totp ? Inputs.totpCode(request.getTotpCode()) : null,
-                    recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null, SourceAddress.current());
-            return Uni.createFrom().item(StepUpResponse.newBuilder().setAccessToken(token.token())
-                    .setExpireTime(timestamp(token.expiresAt())).setRefreshToken(token.refreshToken()).build());
-        } catch (AuthenticationFailure e) {
-            throw Errors.unauthenticated(e.reason(), e.getMessage());
-        } catch (LoginThrottle.LockedOut e) {
-            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
-        }
+        Inputs.Code code = Inputs.oneCode(request.getTotpCode(), request.getRecoveryCode(), "totp_code");
+        TokenIssuer.Issued token = authenticating(() -> authenticator.stepUp(caller.subject(), caller.sessionId(),
+                code.totp(), code.recovery(), SourceAddress.current()));
+        return Uni.createFrom().item(StepUpResponse.newBuilder().setAccessToken(token.token())
+                .setExpireTime(timestamp(token.expiresAt())).setRefreshToken(token.refreshToken()).build());
     }
 
     @Override
@@ -197,33 +185,20 @@ public class AuthGrpcService implements AuthService {
     public Uni<LoginResponse> login(LoginRequest request) {
         String username = Inputs.username(request.getUsername());
         String password = Inputs.password(request.getPassword());
-        try {
-            Authenticator.Challenge challenge = authenticator.login(username, password, SourceAddress.current());
-            return Uni.createFrom().item(LoginResponse.newBuilder()
-                    .setChallengeId(challenge.id())
-                    .addMethods(MfaMethod.MFA_METHOD_TOTP)
-                    .addMethods(MfaMethod.MFA_METHOD_RECOVERY_CODE)
-                    .setExpireTime(timestamp(challenge.expiresAt()))
-                    .build());
-        } catch (AuthenticationFailure e) {
-            throw Errors.unauthenticated(e.reason(), e.getMessage());
-        } catch (LoginThrottle.LockedOut e) {
-            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
-        }
+        Authenticator.Challenge challenge = authenticating(() -> authenticator.login(username, password, SourceAddress.current()));
+        return Uni.createFrom().item(LoginResponse.newBuilder()
+                .setChallengeId(challenge.id())
+                .addMethods(MfaMethod.MFA_METHOD_TOTP)
+                .addMethods(MfaMethod.MFA_METHOD_RECOVERY_CODE)
+                .setExpireTime(timestamp(challenge.expiresAt()))
+                .build());
     }
 
     @Override
     @Blocking
     public Uni<VerifyMfaResponse> verifyMfa(VerifyMfaRequest request) {
         String challengeId = Inputs.challengeId(request.getChallengeId());
-        boolean totp = !request.getTotpCode().isEmpty();
-        boolean recovery = !request.getRecoveryCode().isEmpty();
-        if (totp == recovery) {
-            throw totp ? Errors.invalidArgument("recovery_code", "send either totp_code or recovery_code, not both")
-                    : Errors.invalidArgument("totp_code", "one of totp_code or recovery_code is required");
-        }
-        String code = totp ? Inputs.totpCode(request.getTotpCode()) : null;
-        String recoveryCode = recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null;
+        Inputs.Code code = Inputs.oneCode(request.getTotpCode(), request.getRecoveryCode(), "totp_code");
         byte[] deviceKey = null;
         if (!request.getDevicePublicKey().isEmpty() || !request.getDeviceProof().isEmpty()) {
             if (request.getDevicePublicKey().size() > 1024 || request.getDeviceProof().size() > 256) {
@@ -233,19 +208,26 @@ public class AuthGrpcService implements AuthService {
             // before the code is spent: a login that cannot prove its device fails without burning the code
             Devices.checkProof(deviceKey, request.getDeviceProof().toByteArray(), challengeId);
         }
+        byte[] device = deviceKey;
+        TokenIssuer.Issued token = authenticating(() -> authenticator.verifyMfa(challengeId, code.totp(), code.recovery(),
+                SourceAddress.current(), device));
+        VerifyMfaResponse.Builder out = VerifyMfaResponse.newBuilder()
+                .setAccessToken(token.token())
+                .setTokenType("Bearer")
+                .setExpireTime(timestamp(token.expiresAt()));
+        if (token.deviceId() != null) {
+            out.setDeviceId(token.deviceId());
+        }
+        if (token.refreshToken() != null) {
+            out.setRefreshToken(token.refreshToken());
+        }
+        return Uni.createFrom().item(out.build());
+    }
+
+    /** Runs an authentication step, answering its refusals as gRPC errors (a lockout with when to retry). */
+    static <T> T authenticating(java.util.function.Supplier<T> step) {
         try {
-            TokenIssuer.Issued token = authenticator.verifyMfa(challengeId, code, recoveryCode, SourceAddress.current(), deviceKey);
-            VerifyMfaResponse.Builder out = VerifyMfaResponse.newBuilder()
-                    .setAccessToken(token.token())
-                    .setTokenType("Bearer")
-                    .setExpireTime(timestamp(token.expiresAt()));
-            if (token.deviceId() != null) {
-                out.setDeviceId(token.deviceId());
-            }
-            if (token.refreshToken() != null) {
-                out.setRefreshToken(token.refreshToken());
-            }
-            return Uni.createFrom().item(out.build());
+            return step.get();
         } catch (AuthenticationFailure e) {
             throw Errors.unauthenticated(e.reason(), e.getMessage());
         } catch (LoginThrottle.LockedOut e) {

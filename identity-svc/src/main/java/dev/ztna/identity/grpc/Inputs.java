@@ -89,4 +89,19 @@ final class Inputs {
         }
         return reason;
     }
+
+    /** A second factor as sent: exactly one of a TOTP code and a recovery code (the other null). */
+    record Code(String totp, String recovery) {
+    }
+
+    /** Exactly one of the two, each checked; {@code totpField} names the TOTP field in errors. */
+    static Code oneCode(String totp, String recovery, String totpField) {
+        boolean hasTotp = !totp.isEmpty();
+        boolean hasRecovery = !recovery.isEmpty();
+        if (hasTotp == hasRecovery) {
+            throw hasTotp ? Errors.invalidArgument("recovery_code", "send either " + totpField + " or recovery_code, not both")
+                    : Errors.invalidArgument(totpField, "one of " + totpField + " or recovery_code is required");
+        }
+        return new Code(hasTotp ? totpCode(totp, totpField) : null, hasRecovery ? recoveryCode(recovery) : null);
+    }
 }

@@ -5,7 +5,6 @@ import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
 import com.google.protobuf.ByteString;
 import dev.ztna.common.grpc.SourceAddress;
-import dev.ztna.identity.service.LoginThrottle;
 import dev.ztna.identity.service.RecoveryCodes;
 import dev.ztna.identity.service.TotpEnrolment;
 import dev.ztna.proto.identity.v1.ConfirmTotpRequest;
@@ -36,22 +35,12 @@ public class MfaGrpcService implements MfaService {
     @Blocking
     public Uni<EnrollTotpResponse> enrollTotp(EnrollTotpRequest request) {
         Caller caller = user();
-        boolean totp = !request.getCurrentTotpCode().isEmpty();
-        boolean recovery = !request.getRecoveryCode().isEmpty();
-        if (totp == recovery) {
-            throw totp ? Errors.invalidArgument("recovery_code", "send either current_totp_code or recovery_code, not both")
-                    : Errors.invalidArgument("current_totp_code", "prove the current factor: current_totp_code or recovery_code");
-        }
-        try {
-            TotpEnrolment.Pending pending = enrolment.enroll(caller,
-                    totp ? Inputs.totpCode(request.getCurrentTotpCode(), "current_totp_code") : null,
-                    recovery ? Inputs.recoveryCode(request.getRecoveryCode()) : null, SourceAddress.current());
-            return Uni.createFrom().item(EnrollTotpResponse.newBuilder().setOtpauthUri(pending.uri())
-                    .setQrPng(ByteString.copyFrom(pending.qrPng())).setExpireTime(AuthGrpcService.timestamp(pending.expiresAt()))
-                    .build());
-        } catch (LoginThrottle.LockedOut e) {
-            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
-        }
+        Inputs.Code code = Inputs.oneCode(request.getCurrentTotpCode(), request.getRecoveryCode(), "current_totp_code");
+        TotpEnrolment.Pending pending = AuthGrpcService.authenticating(() -> enrolment.enroll(caller, code.totp(),
+                code.recovery(), SourceAddress.current()));
+        return Uni.createFrom().item(EnrollTotpResponse.newBuilder().setOtpauthUri(pending.uri())
+                .setQrPng(ByteString.copyFrom(pending.qrPng())).setExpireTime(AuthGrpcService.timestamp(pending.expiresAt()))
+                .build());
     }
 
     @Override
@@ -59,12 +48,11 @@ public class MfaGrpcService implements MfaService {
     public Uni<ConfirmTotpResponse> confirmTotp(ConfirmTotpRequest request) {
         Caller caller = user();
         String code = Inputs.totpCode(request.getTotpCode());
-        try {
+        AuthGrpcService.authenticating(() -> {
             enrolment.confirm(caller, code, SourceAddress.current());
-            return Uni.createFrom().item(ConfirmTotpResponse.getDefaultInstance());
-        } catch (LoginThrottle.LockedOut e) {
-            throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());
-        }
+            return null;
+        });
+        return Uni.createFrom().item(ConfirmTotpResponse.getDefaultInstance());
     }
 
     private static Caller user() {

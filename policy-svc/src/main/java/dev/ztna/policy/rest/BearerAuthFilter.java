@@ -2,13 +2,13 @@ package dev.ztna.policy.rest;
 
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.TokenVerifier;
+import dev.ztna.common.rest.BearerRequests;
 import dev.ztna.common.rest.Problems;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
 /**
@@ -28,16 +28,8 @@ public class BearerAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            request.abortWith(Problems.of(401, "unauthenticated", "a bearer token is required", null));
-            return;
-        }
-        Caller caller;
-        try {
-            caller = verifier.verify(header.substring(7).trim());
-        } catch (TokenVerifier.InvalidTokenException e) {
-            request.abortWith(Problems.of(401, "unauthenticated", "invalid or expired token", null));
+        Caller caller = BearerRequests.authenticate(request, verifier);
+        if (caller == null) {
             return;
         }
         boolean read = HttpMethod.GET.equals(request.getMethod());
