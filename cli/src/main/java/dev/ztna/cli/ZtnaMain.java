@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ztna", mixinStandardHelpOptions = true, version = "ztna 0.1.0",
         description = "Zero-trust access to the applications you are allowed to reach.",
         subcommands = {LoginCommand.class, StatusCommand.class, LogoutCommand.class, AppsCommand.class, ConnectCommand.class,
-                MfaCommand.class, EnrollTotpCommand.class, ReauthCommand.class, KeysCommand.class, SessionsCommand.class, ConnectorsCommand.class, PostureCommand.class, AuditCommand.class, PolicyCommand.class, picocli.AutoComplete.GenerateCompletion.class,
+                MfaCommand.class, EnrollTotpCommand.class, ReauthCommand.class, KeysCommand.class, UsersCommand.class, SessionsCommand.class, ConnectorsCommand.class, PostureCommand.class, AuditCommand.class, PolicyCommand.class, picocli.AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class})
 public final class ZtnaMain {
 

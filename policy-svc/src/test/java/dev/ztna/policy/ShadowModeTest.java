@@ -56,6 +56,8 @@ class ShadowModeTest {
     URL url;
     @Inject
     javax.sql.DataSource db;
+    @Inject
+    dev.ztna.policy.service.ShadowPolicy shadow;
     ManagedChannel channel;
     DecisionServiceGrpc.DecisionServiceBlockingStub decisions;
     PolicyAdminServiceGrpc.PolicyAdminServiceBlockingStub admin;
@@ -89,6 +91,7 @@ class ShadowModeTest {
         assertEquals(Effect.EFFECT_DENY, decisions.decide(ask("bob", "shadow-3", "sales")).getEffect(),
                 "the live policy still decides");
 
+        shadow.reload(); // what every instance does every few seconds: the running shadow and its counts stay
         GetShadowSummaryResponse summary = admin.getShadowSummary(GetShadowSummaryRequest.getDefaultInstance());
         assertTrue(summary.getActive());
         assertEquals(3, summary.getCompared());

@@ -26,6 +26,14 @@ public final class Errors {
         return build(Code.INVALID_ARGUMENT, field + ": " + description, "INVALID_ARGUMENT", Any.pack(badRequest));
     }
 
+    /** INVALID_ARGUMENT naming every bad field at once (field → what is wrong), so nothing has to be guessed twice. */
+    public static StatusRuntimeException invalidArguments(String summary, java.util.Map<String, String> violations) {
+        BadRequest.Builder badRequest = BadRequest.newBuilder();
+        violations.forEach((field, description) -> badRequest.addFieldViolations(
+                BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description)));
+        return build(Code.INVALID_ARGUMENT, summary, "INVALID_ARGUMENT", Any.pack(badRequest.build()));
+    }
+
     public static StatusRuntimeException unauthenticated(String reason, String message) {
         return build(Code.UNAUTHENTICATED, message, reason);
     }

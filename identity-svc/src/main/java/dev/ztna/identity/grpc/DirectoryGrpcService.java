@@ -8,6 +8,11 @@ import dev.ztna.identity.service.UserDirectory;
 import dev.ztna.proto.identity.v1.CreateUserRequest;
 import dev.ztna.proto.identity.v1.CreateUserResponse;
 import dev.ztna.proto.identity.v1.DirectoryService;
+import dev.ztna.proto.identity.v1.ImportOutcome;
+import dev.ztna.proto.identity.v1.ImportUsersRequest;
+import dev.ztna.proto.identity.v1.ImportUsersResponse;
+import dev.ztna.proto.identity.v1.ImportedUser;
+import java.util.List;
 import dev.ztna.proto.identity.v1.DisableUserRequest;
 import dev.ztna.proto.identity.v1.DisableUserResponse;
 import dev.ztna.proto.identity.v1.EnableUserRequest;
@@ -76,6 +81,103 @@ public class DirectoryGrpcService implements DirectoryService {
         String reason = Inputs.reason(request.getReason());
         change(() -> directory.revokeSessions(admin.name(), username, reason));
         return Uni.createFrom().item(RevokeUserSessionsResponse.getDefaultInstance());
+    }
+
+    static final int MAX_IMPORT_BYTES = 1 << 20;
+    static final int MAX_IMPORT_ROWS = 10_000;
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    private static final java.util.regex.Pattern ROLE = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,63}");
+
+    @Override
+    @Blocking
+    public Uni<ImportUsersResponse> importUsers(ImportUsersRequest request) {
+        Caller admin = CallerContext.requireRole("admin");
+        if (request.getCsv().isEmpty() || request.getCsv().size() > MAX_IMPORT_BYTES) {
+            throw Errors.invalidArgument("csv", "must be 1 byte .. 1 MiB of CSV with the header username,groups,roles");
+        }
+        List<UserDirectory.ImportRow> rows = parse(request.getCsv().toStringUtf8());
+        ImportUsersResponse.Builder out = ImportUsersResponse.newBuilder();
+        for (UserDirectory.Imported done : directory.importUsers(admin.name(), rows, request.getDryRun())) {
+            ImportedUser.Builder user = ImportedUser.newBuilder().setRow(done.row().row()).setUsername(done.row().username());
+            switch (done.outcome()) {
+                case CREATED -> {
+                    user.setOutcome(ImportOutcome.IMPORT_OUTCOME_CREATED);
+                    out.setCreated(out.getCreated() + 1);
+                    if (done.password() != null) {
+                        user.setInitialPassword(done.password()).setTotpUri(Totp.uri("ZTNA", done.row().username(), done.totpSecret()));
+                    }
+                }
+                case UPDATED -> {
+                    user.setOutcome(ImportOutcome.IMPORT_OUTCOME_UPDATED);
+                    out.setUpdated(out.getUpdated() + 1);
+                }
+                default -> {
+                    user.setOutcome(ImportOutcome.IMPORT_OUTCOME_UNCHANGED);
+                    out.setUnchanged(out.getUnchanged() + 1);
+                }
+            }
+            out.addUsers(user);
+        }
+        return Uni.createFrom().item(out.build());
+    }
+
+    /** Every row checked before anything is written; all problems reported at once, each with its row and field. */
+    static List<UserDirectory.ImportRow> parse(String csv) {
+        List<String> lines = csv.lines().toList();
+        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+        if (lines.isEmpty() || !lines.get(0).strip().replace(" ", "").equalsIgnoreCase("username,groups,roles")) {
+            throw Errors.invalidArgument("csv", "the first line must be the header username,groups,roles");
+        }
+        if (lines.size() - 1 > MAX_IMPORT_ROWS) {
+            throw Errors.invalidArgument("csv", "at most " + MAX_IMPORT_ROWS + " rows per import");
+        }
+        List<UserDirectory.ImportRow> rows = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int n = 1; n < lines.size(); n++) {
+            String line = lines.get(n);
+            if (line.isBlank()) {
+                continue;
+            }
+            String at = "rows[" + n + "]";
+            String[] cells = line.split(",", -1);
+            if (cells.length != 3) {
+                problems.put(at, "must have 3 cells (username,groups,roles), has " + cells.length);
+                continue;
+            }
+            String username = cells[0].strip();
+            if (!NAME.matcher(username).matches()) {
+                problems.put(at + ".username", "'" + username + "' must be 1..128 letters, digits and . _ @ -");
+            } else if (!seen.add(username.toLowerCase(java.util.Locale.ROOT))) {
+                problems.put(at + ".username", "'" + username + "' appears twice in the file");
+            }
+            java.util.Set<String> groups = names(cells[1], NAME, at + ".groups", problems);
+            java.util.Set<String> roles = names(cells[2], ROLE, at + ".roles", problems);
+            rows.add(new UserDirectory.ImportRow(n, username, groups, roles));
+        }
+        if (!problems.isEmpty()) {
+            throw Errors.invalidArguments(problems.size() + " bad row(s), nothing imported; first: "
+                    + problems.entrySet().iterator().next(), problems);
+        }
+        if (rows.isEmpty()) {
+            throw Errors.invalidArgument("csv", "has no user rows");
+        }
+        return rows;
+    }
+
+    private static java.util.Set<String> names(String cell, java.util.regex.Pattern valid, String field,
+                                               java.util.Map<String, String> problems) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String name : cell.split(";")) {
+            String n = name.strip();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!valid.matcher(n).matches()) {
+                problems.put(field, "'" + n + "' is not a valid name");
+            }
+            names.add(n);
+        }
+        return names;
     }
 
     private static void change(Runnable change) {

@@ -114,6 +114,75 @@ public class UserDirectory {
         revocations.publish(r);
     }
 
+    /** One CSV row, already checked. */
+    public record ImportRow(int row, String username, Set<String> groups, Set<String> roles) {
+    }
+
+    public enum Change { CREATED, UPDATED, UNCHANGED }
+
+    /** What happened to a row; {@code password} and {@code totpSecret} only for a created user outside a dry run. */
+    public record Imported(ImportRow row, Change outcome, String password, String totpSecret) {
+    }
+
+    /**
+     * Creates the missing users and sets groups and roles of the others, all in one transaction (all or nothing).
+     * A dry run computes the same outcomes and writes nothing.
+     */
+    public java.util.List<Imported> importUsers(String actor, java.util.List<ImportRow> rows, boolean dryRun) {
+        java.util.function.Supplier<java.util.List<Imported>> work = () -> {
+            java.util.List<Imported> out = new java.util.ArrayList<>();
+            int created = 0;
+            int updated = 0;
+            for (ImportRow row : rows) {
+                java.util.Optional<UserAccount> existing = users.findByUsername(row.username());
+                if (existing.isEmpty()) {
+                    String password = dryRun ? null : initialPassword();
+                    String secret = dryRun ? null : Totp.newSecret();
+                    if (!dryRun) {
+                        create(actor, row.username(), password, row.groups(), row.roles(), secret);
+                    }
+                    out.add(new Imported(row, Change.CREATED, password, secret));
+                    created++;
+                } else if (existing.get().groups.equals(row.groups()) && existing.get().roles.equals(row.roles())) {
+                    out.add(new Imported(row, Change.UNCHANGED, null, null));
+                } else {
+                    if (!dryRun) {
+                        UserAccount user = existing.get();
+                        user.groups.clear();
+                        user.groups.addAll(row.groups());
+                        user.roles.clear();
+                        user.roles.addAll(row.roles());
+                        audit.record("directory.user.update", actor, dev.ztna.proto.audit.v1.Outcome.OUTCOME_SUCCESS,
+                                "groups and roles set by import", Map.of("username", row.username(),
+                                        "groups", String.join(",", new java.util.TreeSet<>(row.groups())),
+                                        "roles", String.join(",", new java.util.TreeSet<>(row.roles()))));
+                    }
+                    out.add(new Imported(row, Change.UPDATED, null, null));
+                    updated++;
+                }
+            }
+            if (!dryRun) {
+                audit.record("directory.import", actor, dev.ztna.proto.audit.v1.Outcome.OUTCOME_SUCCESS, "users imported",
+                        Map.of("rows", Integer.toString(rows.size()), "created", Integer.toString(created),
+                                "updated", Integer.toString(updated)));
+            }
+            return out;
+        };
+        return QuarkusTransaction.requiringNew().call(work::get);
+    }
+
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+
+    /** 20 characters from a 56-symbol alphabet without look-alikes: ~116 bits. */
+    private String initialPassword() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
     public boolean exists(String username) {
         return users.findByUsername(username).isPresent();
     }

@@ -118,7 +118,8 @@ public class ShadowPolicy {
         if (!failed.isEmpty()) {
             throw new PolicyCompiler.InvalidPolicyException(PolicyTests.asErrors(failed));
         }
-        Instant now = Instant.now();
+        // the database keeps microseconds: the reload compares this time with the stored one
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("""
                             INSERT INTO shadow_policy (id, document, format, author, created_at) VALUES (1, :d, :f, :a, :t)
@@ -197,7 +198,7 @@ public class ShadowPolicy {
 
     /** Picks up a shadow put or deleted through another instance. */
     @Scheduled(every = "${ztna.policy.reload-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reload() {
+    public void reload() {
         Object[] row = QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT document, format, author, created_at FROM shadow_policy WHERE id = 1")
