@@ -220,11 +220,14 @@ class DecisionTest {
                 .watchPolicyChanges(dev.ztna.proto.policy.v1.WatchPolicyChangesRequest.getDefaultInstance());
         long current = admin.getPolicy(GetPolicyRequest.getDefaultInstance()).getVersion();
         assertEquals(current, watch.next().getPolicyVersion());
+        long submitted = System.nanoTime();
         long next = admin.putPolicy(PutPolicyRequest.newBuilder().setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
                 .setDocument("apiVersion: ztna.dev/v1\nrules: [{id: engineers-echo, effect: allow, who: {groups: [engineering]}, "
                         + "what: {apps: [echo]}}, {id: no-contractors-echo, effect: deny, who: {groups: [contractors]}, what: {apps: [echo]}}]")
                 .build()).getVersion();
         assertEquals(next, watch.next().getPolicyVersion());
+        long millis = (System.nanoTime() - submitted) / 1_000_000;
+        assertTrue(millis <= 1000, "a policy change reaches a subscriber within 1 s (issue 4); took " + millis + " ms");
 
         var user = DecisionServiceGrpc.newBlockingStub(channel)
                 .withCallCredentials(bearer(TestTokens.user("alice", List.of("engineering"), List.of())));
