@@ -88,6 +88,26 @@ class UserImportTest {
 
         ImportUsersResponse again = importing(csv, false);
         assertEquals(List.of(0, 0, 3), List.of(again.getCreated(), again.getUpdated(), again.getUnchanged()));
+
+        // the directory lists them, a page at a time, each user once
+        List<dev.ztna.proto.identity.v1.UserInfo> listed = new java.util.ArrayList<>();
+        String page = "";
+        do {
+            var response = directory.listUsers(dev.ztna.proto.identity.v1.ListUsersRequest.newBuilder().setPageSize(2)
+                    .setPageToken(page).build());
+            assertTrue(response.getUsersCount() <= 2);
+            listed.addAll(response.getUsersList());
+            page = response.getNextPageToken();
+        } while (!page.isEmpty());
+        List<String> names = listed.stream().map(dev.ztna.proto.identity.v1.UserInfo::getUsername).toList();
+        assertEquals(names.stream().distinct().sorted().toList(), names, "sorted, each once");
+        assertTrue(names.containsAll(List.of("alice", "nora", "oscar")), names.toString());
+        assertEquals(List.of("engineering", "oncall"), listed.stream().filter(u -> u.getUsername().equals("nora"))
+                .findFirst().orElseThrow().getGroupsList());
+        assertEquals("page_size", GrpcTestChannels.badField(assertThrows(StatusRuntimeException.class, () -> directory
+                .listUsers(dev.ztna.proto.identity.v1.ListUsersRequest.newBuilder().setPageSize(1001).build()))));
+        assertEquals("page_token", GrpcTestChannels.badField(assertThrows(StatusRuntimeException.class, () -> directory
+                .listUsers(dev.ztna.proto.identity.v1.ListUsersRequest.newBuilder().setPageToken("%%%").build()))));
     }
 
     @Test

@@ -12,6 +12,9 @@ import dev.ztna.proto.identity.v1.ImportOutcome;
 import dev.ztna.proto.identity.v1.ImportUsersRequest;
 import dev.ztna.proto.identity.v1.ImportUsersResponse;
 import dev.ztna.proto.identity.v1.ImportedUser;
+import dev.ztna.proto.identity.v1.ListUsersRequest;
+import dev.ztna.proto.identity.v1.ListUsersResponse;
+import dev.ztna.proto.identity.v1.UserInfo;
 import java.util.List;
 import dev.ztna.proto.identity.v1.DisableUserRequest;
 import dev.ztna.proto.identity.v1.DisableUserResponse;
@@ -81,6 +84,37 @@ public class DirectoryGrpcService implements DirectoryService {
         String reason = Inputs.reason(request.getReason());
         change(() -> directory.revokeSessions(admin.name(), username, reason));
         return Uni.createFrom().item(RevokeUserSessionsResponse.getDefaultInstance());
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListUsersResponse> listUsers(ListUsersRequest request) {
+        CallerContext.requireRole("admin");
+        if (request.getPageSize() < 0 || request.getPageSize() > 1000) {
+            throw Errors.invalidArgument("page_size", "must be 0..1000 (0 for the default of 100)");
+        }
+        int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+        String after = "";
+        if (!request.getPageToken().isEmpty()) {
+            try {
+                after = new String(java.util.Base64.getUrlDecoder().decode(request.getPageToken()),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw Errors.invalidArgument("page_token", "is not a token this server issued");
+            }
+        }
+        List<UserDirectory.Listed> page = directory.page(after, size + 1);
+        ListUsersResponse.Builder out = ListUsersResponse.newBuilder();
+        for (UserDirectory.Listed u : page.subList(0, Math.min(size, page.size()))) {
+            out.addUsers(UserInfo.newBuilder().setUserId(u.id().toString()).setUsername(u.username())
+                    .addAllGroups(u.groups()).addAllRoles(u.roles()).setEnabled(u.enabled())
+                    .setCreateTime(AuthGrpcService.timestamp(u.createdAt())));
+        }
+        if (page.size() > size) {
+            out.setNextPageToken(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    page.get(size - 1).username().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return Uni.createFrom().item(out.build());
     }
 
     static final int MAX_IMPORT_BYTES = 1 << 20;

@@ -13,4 +13,9 @@ public class UserAccountRepository implements PanacheRepositoryBase<UserAccount,
     public Optional<UserAccount> findByUsername(String username) {
         return find("username", username).firstResultOptional();
     }
+
+    /** Keyset page by username: those after {@code after} ("" from the start), at most {@code size}. */
+    public java.util.List<UserAccount> page(String after, int size) {
+        return find("username > ?1 order by username", after).page(0, size).list();
+    }
 }

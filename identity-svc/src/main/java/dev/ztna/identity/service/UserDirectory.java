@@ -183,6 +183,16 @@ public class UserDirectory {
         return password.toString();
     }
 
+    /** A page of users by username (copies: no entity leaves the transaction). */
+    public record Listed(UUID id, String username, Set<String> groups, Set<String> roles, boolean enabled, Instant createdAt) {
+    }
+
+    public java.util.List<Listed> page(String after, int size) {
+        return QuarkusTransaction.requiringNew().call(() -> users.page(after, size).stream()
+                .map(u -> new Listed(u.id, u.username, new java.util.TreeSet<>(u.groups), new java.util.TreeSet<>(u.roles),
+                        u.enabled, u.createdAt)).toList());
+    }
+
     public boolean exists(String username) {
         return users.findByUsername(username).isPresent();
     }
