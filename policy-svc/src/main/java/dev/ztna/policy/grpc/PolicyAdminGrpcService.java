@@ -198,15 +198,9 @@ public class PolicyAdminGrpcService implements PolicyAdminService {
         return Uni.createFrom().item(DeleteShadowPolicyResponse.getDefaultInstance());
     }
 
-    /** Most disagreements first. */
-    private static java.util.List<ShadowCount> counts(java.util.Map<String, long[]> counts) {
-        return counts.entrySet().stream()
-                .sorted(java.util.Comparator.comparingLong((java.util.Map.Entry<String, long[]> e) -> -(e.getValue()[0] + e.getValue()[1]))
-                        .thenComparing(java.util.Map.Entry::getKey))
-                .limit(100)
-                .map(e -> ShadowCount.newBuilder().setKey(e.getKey()).setNewlyDenied(e.getValue()[0])
-                        .setNewlyAllowed(e.getValue()[1]).build())
-                .toList();
+    private static java.util.List<ShadowCount> counts(java.util.List<ShadowPolicy.Count> counts) {
+        return counts.stream().map(c -> ShadowCount.newBuilder().setKey(c.key()).setNewlyDenied(c.newlyDenied())
+                .setNewlyAllowed(c.newlyAllowed()).build()).toList();
     }
 
     private static Effect effect(boolean allowed) {

@@ -99,11 +99,7 @@ public class PolicyStore {
 
     private long store(String document, PolicyCompiler.Format format, String author, Map<String, String> extra) {
         long next = repository.findLatest().map(v -> v.version).orElse(0L) + 1;
-        CompiledPolicy compiled = PolicyCompiler.compile(document, format, next);
-        List<PolicyTests.Failure> failed = PolicyTests.run(compiled, Instant.now());
-        if (!failed.isEmpty()) {
-            throw new PolicyCompiler.InvalidPolicyException(PolicyTests.asErrors(failed));
-        }
+        CompiledPolicy compiled = PolicyTests.compileTested(document, format, next);
         PolicyVersion version = new PolicyVersion();
         version.version = next;
         version.document = document;

@@ -50,6 +50,16 @@ public final class PolicyTests {
     }
 
     /** Failures as located policy errors, the way a rejected document reports them. */
+    /** Compiles the document and runs its tests; a failing test rejects it like any other located error. */
+    public static CompiledPolicy compileTested(String document, PolicyCompiler.Format format, long version) {
+        CompiledPolicy compiled = PolicyCompiler.compile(document, format, version);
+        List<Failure> failed = run(compiled, Instant.now());
+        if (!failed.isEmpty()) {
+            throw new PolicyCompiler.InvalidPolicyException(asErrors(failed));
+        }
+        return compiled;
+    }
+
     public static List<PolicyCompiler.PolicyError> asErrors(List<Failure> failures) {
         return failures.stream().map(f -> new PolicyCompiler.PolicyError(f.test().location(), "expect",
                 "expected " + f.expected() + ", got " + f.got())).toList();

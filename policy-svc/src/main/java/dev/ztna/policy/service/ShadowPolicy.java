@@ -37,6 +37,24 @@ public class ShadowPolicy {
     public record Verdict(boolean allowed, String ruleId) {
     }
 
+    /** Disagreements of one user, app or rule pair. */
+    public record Count(String key, long newlyDenied, long newlyAllowed) {
+    }
+
+    /** The 100 keys with the most disagreements, most first. */
+    static List<Count> top(Map<String, long[]> counts) {
+        return counts.entrySet().stream()
+                .map(e -> {
+                    synchronized (e.getValue()) {
+                        return new Count(e.getKey(), e.getValue()[0], e.getValue()[1]);
+                    }
+                })
+                .sorted(java.util.Comparator.comparingLong((Count c) -> -(c.newlyDenied() + c.newlyAllowed()))
+                        .thenComparing(Count::key))
+                .limit(100)
+                .toList();
+    }
+
     public record Example(Instant time, String username, String app, boolean liveAllowed, String liveRule,
                           boolean shadowAllowed, String shadowRule) {
     }
@@ -80,16 +98,16 @@ public class ShadowPolicy {
             return newlyAllowed.get();
         }
 
-        public Map<String, long[]> byUser() {
-            return Map.copyOf(byUser);
+        public List<Count> byUser() {
+            return top(byUser);
         }
 
-        public Map<String, long[]> byApp() {
-            return Map.copyOf(byApp);
+        public List<Count> byApp() {
+            return top(byApp);
         }
 
-        public Map<String, long[]> byRule() {
-            return Map.copyOf(byRule);
+        public List<Count> byRule() {
+            return top(byRule);
         }
 
         public synchronized List<Example> recent() {
@@ -113,11 +131,7 @@ public class ShadowPolicy {
 
     /** Validates and tests the candidate like a live policy, stores it and starts counting afresh. */
     public Instant put(String document, PolicyCompiler.Format format, String author) {
-        CompiledPolicy compiled = PolicyCompiler.compile(document, format, 0);
-        List<PolicyTests.Failure> failed = PolicyTests.run(compiled, Instant.now());
-        if (!failed.isEmpty()) {
-            throw new PolicyCompiler.InvalidPolicyException(PolicyTests.asErrors(failed));
-        }
+        CompiledPolicy compiled = PolicyTests.compileTested(document, format, 0);
         // the database keeps microseconds: the reload compares this time with the stored one
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         QuarkusTransaction.requiringNew().run(() -> {
