@@ -211,7 +211,15 @@ class AuthFlowTest {
 
         assertInvalid("recovery_code", () -> auth.verifyMfa(recovery("abc", "not-a-code")));
         assertInvalid("recovery_code", () -> auth.verifyMfa(mfa("abc", "123456").toBuilder().setRecoveryCode(codes.get(2)).build()));
-        assertInvalid("totp_code", () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").build()));
+        String passwordChallenge = auth.login(login("erin", "TEST-ONLY-erin-password")).getChallengeId();
+        assertInvalid("totp_code", () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId(passwordChallenge)
+                .build()));
+
+        StatusRuntimeException noSso = assertThrows(StatusRuntimeException.class, () -> auth.startFederatedLogin(
+                dev.ztna.proto.identity.v1.StartFederatedLoginRequest.getDefaultInstance()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, noSso.getStatus().getCode());
+        assertEquals("FEDERATION_DISABLED", GrpcTestChannels.reason(noSso));
+        RestAssured.get("/sso/login").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(401), equalTo(404)));
 
         String service = RestAssured.given().formParam("grant_type", "client_credentials").formParam("client_id", "broker-svc")
                 .formParam("client_secret", "TEST-ONLY-broker-secret-0123456789abcdef").post("/oauth2/token")

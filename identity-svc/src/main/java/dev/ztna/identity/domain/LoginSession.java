@@ -38,4 +38,18 @@ public class LoginSession {
     /** The latest MFA proof (a step-up); null: the login itself. */
     @Column(name = "last_auth_at")
     public Instant lastAuthAt;
+
+    /** Local groups mapped from the upstream IdP at a federated login, comma-separated; its tokens carry them. */
+    @Column(name = "upstream_groups", nullable = false)
+    public String upstreamGroups = "";
+
+    /** The groups this session's tokens carry: the user's own, plus those the upstream IdP vouched for at login. */
+    public java.util.Set<String> tokenGroups(java.util.Set<String> userGroups) {
+        if (upstreamGroups.isEmpty()) {
+            return userGroups;
+        }
+        java.util.Set<String> all = new java.util.TreeSet<>(userGroups);
+        all.addAll(java.util.List.of(upstreamGroups.split(",")));
+        return all;
+    }
 }

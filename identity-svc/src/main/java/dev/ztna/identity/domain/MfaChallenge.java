@@ -28,4 +28,16 @@ public class MfaChallenge {
 
     @Column(nullable = false)
     public boolean used;
+
+    /** {@code pwd} (local password) or {@code fed} (an upstream IdP): the first entry of the login's amr. */
+    @Column(name = "first_factor", nullable = false)
+    public String firstFactor = "pwd";
+
+    /** Local groups mapped from the upstream IdP's groups, comma-separated (empty for a password login). */
+    @Column(name = "upstream_groups", nullable = false)
+    public String upstreamGroups = "";
+
+    /** Upstream amr values accepted in place of local MFA, comma-separated; empty: a local code is required. */
+    @Column(name = "upstream_mfa", nullable = false)
+    public String upstreamMfa = "";
 }

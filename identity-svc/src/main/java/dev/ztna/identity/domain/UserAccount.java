@@ -43,6 +43,13 @@ public class UserAccount {
     @Column(name = "pending_totp_expires_at")
     public Instant pendingTotpExpiresAt;
 
+    /** The upstream identity this account is linked to (SSO federation), or null. */
+    @Column(name = "federated_issuer")
+    public String federatedIssuer;
+
+    @Column(name = "federated_subject")
+    public String federatedSubject;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

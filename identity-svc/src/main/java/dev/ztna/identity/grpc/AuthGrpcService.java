@@ -38,6 +38,10 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
+import dev.ztna.identity.federation.DeviceLogins;
+import dev.ztna.identity.federation.FederationConfig;
+import dev.ztna.identity.federation.FederationRefused;
+
 import java.time.Instant;
 
 @GrpcService
@@ -48,10 +52,14 @@ public class AuthGrpcService implements AuthService {
     private final Revocations revocations;
     private final TokenVerifier verifier;
     private final RefreshTokens refreshTokens;
+    private final DeviceLogins deviceLogins;
+    private final FederationConfig federation;
 
     public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier,
-                           RefreshTokens refreshTokens) {
+                           RefreshTokens refreshTokens, DeviceLogins deviceLogins, FederationConfig federation) {
         this.authenticator = authenticator;
+        this.deviceLogins = deviceLogins;
+        this.federation = federation;
         this.refreshTokens = refreshTokens;
         this.revocations = revocations;
         this.verifier = verifier;
@@ -198,7 +206,7 @@ public class AuthGrpcService implements AuthService {
     @Blocking
     public Uni<VerifyMfaResponse> verifyMfa(VerifyMfaRequest request) {
         String challengeId = Inputs.challengeId(request.getChallengeId());
-        Inputs.Code code = Inputs.oneCode(request.getTotpCode(), request.getRecoveryCode(), "totp_code");
+        Inputs.Code code = Inputs.atMostOneCode(request.getTotpCode(), request.getRecoveryCode());
         byte[] deviceKey = null;
         if (!request.getDevicePublicKey().isEmpty() || !request.getDeviceProof().isEmpty()) {
             if (request.getDevicePublicKey().size() > 1024 || request.getDeviceProof().size() > 256) {
@@ -224,11 +232,68 @@ public class AuthGrpcService implements AuthService {
         return Uni.createFrom().item(out.build());
     }
 
+    @Override
+    @Blocking
+    public Uni<dev.ztna.proto.identity.v1.StartFederatedLoginResponse> startFederatedLogin(
+            dev.ztna.proto.identity.v1.StartFederatedLoginRequest request) {
+        requireFederation();
+        DeviceLogins.Started started = federating(deviceLogins::start);
+        return Uni.createFrom().item(dev.ztna.proto.identity.v1.StartFederatedLoginResponse.newBuilder()
+                .setLoginId(started.loginId()).setUserCode(started.userCode())
+                .setVerificationUri(started.verificationUri())
+                .setVerificationUriComplete(started.verificationUriComplete())
+                .setExpireTime(timestamp(started.expiresAt())).setIntervalSeconds(started.intervalSeconds()).build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<dev.ztna.proto.identity.v1.PollFederatedLoginResponse> pollFederatedLogin(
+            dev.ztna.proto.identity.v1.PollFederatedLoginRequest request) {
+        requireFederation();
+        String loginId = request.getLoginId();
+        if (loginId.isEmpty() || loginId.length() > 4096 || !loginId.matches("[A-Za-z0-9_-]+")) {
+            throw Errors.invalidArgument("login_id", "must be the login_id StartFederatedLogin returned");
+        }
+        DeviceLogins.Polled polled = federating(() -> deviceLogins.poll(loginId, SourceAddress.current()));
+        var out = dev.ztna.proto.identity.v1.PollFederatedLoginResponse.newBuilder();
+        if (polled.challenge() == null) {
+            return Uni.createFrom().item(out.setPending(true).setIntervalSeconds(polled.intervalSeconds()).build());
+        }
+        out.setChallengeId(polled.challenge().id()).setExpireTime(timestamp(polled.challenge().expiresAt()))
+                .setUsername(polled.username());
+        if (!polled.challenge().mfaSatisfied()) {
+            out.addMethods(MfaMethod.MFA_METHOD_TOTP).addMethods(MfaMethod.MFA_METHOD_RECOVERY_CODE);
+        }
+        return Uni.createFrom().item(out.build());
+    }
+
+    private void requireFederation() {
+        if (!federation.enabled()) {
+            throw Errors.failedPrecondition("FEDERATION_DISABLED", "SSO federation is not configured on this server");
+        }
+    }
+
+    /** Runs a federation step, answering its refusals as gRPC errors. */
+    static <T> T federating(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (FederationRefused e) {
+            throw Errors.permissionDenied(e.reason(), e.getMessage());
+        } catch (DeviceLogins.LoginOver e) {
+            throw Errors.failedPrecondition(e.reason(), e.getMessage());
+        } catch (DeviceLogins.UpstreamUnavailable e) {
+            throw Errors.unavailable("UPSTREAM_UNAVAILABLE", e.getMessage());
+        }
+    }
+
     /** Runs an authentication step, answering its refusals as gRPC errors (a lockout with when to retry). */
     static <T> T authenticating(java.util.function.Supplier<T> step) {
         try {
             return step.get();
         } catch (AuthenticationFailure e) {
+            if (e.reason().equals("MFA_CODE_REQUIRED") || e.reason().equals("MFA_CODE_UNEXPECTED")) {
+                throw Errors.invalidArgument("totp_code", e.getMessage());
+            }
             throw Errors.unauthenticated(e.reason(), e.getMessage());
         } catch (LoginThrottle.LockedOut e) {
             throw Errors.tooManyAttempts(e.getMessage(), e.retryAfter());

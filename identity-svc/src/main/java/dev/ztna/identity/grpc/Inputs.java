@@ -95,6 +95,14 @@ final class Inputs {
     }
 
     /** Exactly one of the two, each checked; {@code totpField} names the TOTP field in errors. */
+    /** At most one of them: a login whose MFA the upstream IdP vouched for is answered with neither. */
+    static Code atMostOneCode(String totp, String recovery) {
+        if (totp.isEmpty() && recovery.isEmpty()) {
+            return new Code(null, null);
+        }
+        return oneCode(totp, recovery, "totp_code");
+    }
+
     static Code oneCode(String totp, String recovery, String totpField) {
         boolean hasTotp = !totp.isEmpty();
         boolean hasRecovery = !recovery.isEmpty();

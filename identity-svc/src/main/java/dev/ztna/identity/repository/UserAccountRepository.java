@@ -14,6 +14,10 @@ public class UserAccountRepository implements PanacheRepositoryBase<UserAccount,
         return find("username", username).firstResultOptional();
     }
 
+    public Optional<UserAccount> findByFederatedIdentity(String issuer, String subject) {
+        return find("federatedIssuer = ?1 and federatedSubject = ?2", issuer, subject).firstResultOptional();
+    }
+
     /** Keyset page by username: those after {@code after} ("" from the start), at most {@code size}. */
     public java.util.List<UserAccount> page(String after, int size) {
         return find("username > ?1 order by username", after).page(0, size).list();

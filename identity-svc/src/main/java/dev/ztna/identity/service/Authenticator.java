@@ -44,7 +44,8 @@ public class Authenticator {
     private final dev.ztna.identity.repository.LoginSessionRepository loginSessions;
     private final SecureRandom random = new SecureRandom();
 
-    public record Challenge(String id, Instant expiresAt) {
+    /** {@code mfaSatisfied}: the upstream IdP's MFA was accepted, VerifyMfa takes no code. */
+    public record Challenge(String id, Instant expiresAt, boolean mfaSatisfied) {
     }
 
     public Authenticator(UserAccountRepository users, MfaChallengeRepository challenges, PasswordHasher hasher,
@@ -89,17 +90,34 @@ public class Authenticator {
             throttle.failure(username, source);
             throw new AuthenticationFailure("INVALID_CREDENTIALS", "invalid username or password");
         }
+        Challenge challenge = challenge(found.get(), "pwd", "", "");
+        audit.record("auth.login", username, Outcome.OUTCOME_SUCCESS, "password verified, MFA required",
+                Map.of("source_address", source));
+        return challenge;
+    }
+
+    /**
+     * The half-finished login after a first factor: {@code firstFactor} pwd or fed, the local groups the upstream
+     * IdP's groups map to, and the upstream amr values accepted in place of a local code (empty: a code is needed).
+     * Runs in the caller's transaction.
+     */
+    public Challenge federatedChallenge(UserAccount user, String upstreamGroups, String upstreamMfa) {
+        return challenge(user, "fed", upstreamGroups, upstreamMfa);
+    }
+
+    private Challenge challenge(UserAccount user, String firstFactor, String upstreamGroups, String upstreamMfa) {
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         MfaChallenge challenge = new MfaChallenge();
         challenge.idHash = sha256(id);
-        challenge.userId = found.get().id;
+        challenge.userId = user.id;
         challenge.expiresAt = Instant.now().plus(config.mfaChallengeTtl());
+        challenge.firstFactor = firstFactor;
+        challenge.upstreamGroups = upstreamGroups;
+        challenge.upstreamMfa = upstreamMfa;
         challenges.persist(challenge);
-        audit.record("auth.login", username, Outcome.OUTCOME_SUCCESS, "password verified, MFA required",
-                Map.of("source_address", source));
-        return new Challenge(id, challenge.expiresAt);
+        return new Challenge(id, challenge.expiresAt, !upstreamMfa.isEmpty());
     }
 
     /** Exactly one of {@code totpCode} and {@code recoveryCode} is non-null (checked by the adapter). */
@@ -116,49 +134,63 @@ public class Authenticator {
         }
         UserAccount user = users.findById(challenge.userId);
         throttle.check(user.username, source);
-        if (recoveryCode != null) {
-            return recover(challenge, user, recoveryCode, source, now, devicePublicKey);
+        if (!user.enabled) {
+            throw new AuthenticationFailure("MFA_CHALLENGE_INVALID", "MFA challenge is invalid or expired; log in again");
         }
-        String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
-        OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
-        if (step.isEmpty()) {
+        if (!challenge.upstreamMfa.isEmpty()) {
+            if (totpCode != null || recoveryCode != null) {
+                throw new AuthenticationFailure("MFA_CODE_UNEXPECTED",
+                        "this login's MFA was verified by the upstream IdP; send no code");
+            }
+            List<String> amr = new java.util.ArrayList<>(List.of(challenge.firstFactor));
+            amr.addAll(List.of(challenge.upstreamMfa.split(",")));
+            return complete(challenge, user, amr, source, now, devicePublicKey, "upstream MFA accepted, token issued",
+                    Map.of("source_address", source, "method", "upstream"));
+        }
+        if (totpCode == null && recoveryCode == null) {
+            throw new AuthenticationFailure("MFA_CODE_REQUIRED", "an MFA code is required");
+        }
+        String method = recoveryCode != null ? "recovery_code" : "totp";
+        boolean ok;
+        if (recoveryCode != null) {
+            ok = recoveryCodes.consume(user.id, recoveryCode);
+        } else {
+            String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
+            OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
+            ok = step.isPresent();
+            if (ok) {
+                user.lastTotpStep = step.getAsLong();
+            }
+        }
+        if (!ok) {
             challenge.attempts++;
-            audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or reused TOTP code",
-                    Map.of("source_address", source, "attempt", Integer.toString(challenge.attempts)));
+            audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE,
+                    recoveryCode != null ? "invalid or used recovery code" : "invalid or reused TOTP code",
+                    Map.of("source_address", source, "method", method, "attempt", Integer.toString(challenge.attempts)));
             throttle.failure(user.username, source);
             throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
         }
-        challenge.used = true;
-        user.lastTotpStep = step.getAsLong();
         throttle.success(user.username);
-        String deviceId = device(user, devicePublicKey);
-        String sessionId = revocations.startSession(user.id, List.of("pwd", "otp"), source, now, deviceId).toString();
-        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "otp"), now, sessionId, deviceId, refreshTokens.issue(UUID.fromString(sessionId), now));
-        audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "TOTP verified, token issued")
-                .setSessionId(sessionId).putAttributes("source_address", source).build());
-        return token;
+        if (recoveryCode != null) {
+            return complete(challenge, user, List.of(challenge.firstFactor, "recovery"), source, now, devicePublicKey,
+                    "recovery code accepted, token issued", Map.of("source_address", source, "method", method,
+                            "recovery_codes_left", Long.toString(recoveryCodes.remaining(user.id))));
+        }
+        return complete(challenge, user, List.of(challenge.firstFactor, "otp"), source, now, devicePublicKey,
+                "TOTP verified, token issued", Map.of("source_address", source, "method", method));
     }
 
-    private TokenIssuer.Issued recover(MfaChallenge challenge, UserAccount user, String code, String source, Instant now,
-                                       byte[] devicePublicKey) {
-        if (!recoveryCodes.consume(user.id, code)) {
-            challenge.attempts++;
-            audit.record("auth.mfa", user.username, Outcome.OUTCOME_FAILURE, "invalid or used recovery code",
-                    Map.of("source_address", source, "method", "recovery_code"));
-            throttle.failure(user.username, source);
-            throw new AuthenticationFailure("MFA_CODE_INVALID", "invalid MFA code");
-        }
+    private TokenIssuer.Issued complete(MfaChallenge challenge, UserAccount user, List<String> amr, String source,
+                                        Instant now, byte[] devicePublicKey, String outcome, Map<String, String> attrs) {
         challenge.used = true;
-        throttle.success(user.username);
         String deviceId = device(user, devicePublicKey);
-        String sessionId = revocations.startSession(user.id, List.of("pwd", "recovery"), source, now, deviceId).toString();
-        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles,
-                List.of("pwd", "recovery"), now, sessionId, deviceId, refreshTokens.issue(UUID.fromString(sessionId), now));
-        audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, "recovery code accepted, token issued")
-                .setSessionId(sessionId)
-                .putAllAttributes(Map.of("source_address", source, "method", "recovery_code",
-                        "recovery_codes_left", Long.toString(recoveryCodes.remaining(user.id))))
+        dev.ztna.identity.domain.LoginSession session = revocations.startSession(user.id, amr, source, now, deviceId,
+                challenge.upstreamGroups);
+        String sessionId = session.id.toString();
+        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
+                amr, now, sessionId, deviceId, refreshTokens.issue(session.id, now));
+        audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, outcome)
+                .setSessionId(sessionId).putAllAttributes(attrs).putAttributes("first_factor", challenge.firstFactor)
                 .build());
         return token;
     }
@@ -186,7 +218,7 @@ public class Authenticator {
             if (!recoveryCodes.consume(user.id, recoveryCode)) {
                 stepUpFailed(user, source, "invalid or used recovery code");
             }
-            amr = List.of("pwd", "recovery");
+            amr = List.of(firstFactor(session), "recovery");
         } else {
             String secret = new String(box.open(user.totpSecretEnc, TOTP_CONTEXT + user.id), StandardCharsets.US_ASCII);
             OptionalLong step = Totp.match(secret, totpCode, now, user.lastTotpStep);
@@ -194,17 +226,21 @@ public class Authenticator {
                 stepUpFailed(user, source, "invalid or reused TOTP code");
             }
             user.lastTotpStep = step.getAsLong();
-            amr = List.of("pwd", "otp");
+            amr = List.of(firstFactor(session), "otp");
         }
         throttle.success(user.username);
         session.lastAuthAt = now;
         session.amr = String.join(",", amr);
-        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, user.groups, user.roles, amr, now,
-                session.id.toString(), session.deviceId == null ? null : session.deviceId.toString(),
+        TokenIssuer.Issued token = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
+                amr, now, session.id.toString(), session.deviceId == null ? null : session.deviceId.toString(),
                 refreshTokens.issue(session.id, now));
         audit.record(audit.event("auth.step_up", user.username, Outcome.OUTCOME_SUCCESS, "MFA re-verified")
                 .setSessionId(session.id.toString()).putAttributes("source_address", source).build());
         return token;
+    }
+
+    private static String firstFactor(dev.ztna.identity.domain.LoginSession session) {
+        return session.amr.startsWith("fed") ? "fed" : "pwd";
     }
 
     private void stepUpFailed(UserAccount user, String source, String why) {

@@ -100,7 +100,7 @@ public class RefreshTokens {
                 return new Refused(user.enabled ? "expired refresh token" : "user disabled");
             }
             String next = issue(session.id, now);
-            TokenIssuer.Issued issued = issuer.forUser(user.id, user.username, user.groups, user.roles,
+            TokenIssuer.Issued issued = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
                     Arrays.asList(session.amr.split(",")), session.lastAuthAt != null ? session.lastAuthAt : session.createdAt,
                     session.id.toString(),
                     session.deviceId == null ? null : session.deviceId.toString(), next);

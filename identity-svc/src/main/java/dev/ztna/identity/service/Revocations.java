@@ -48,8 +48,10 @@ public class Revocations implements RevocationCheck {
     }
 
     /** Records a new login session (the `sid` of the tokens issued for it). Runs in the caller's transaction. */
-    public UUID startSession(UUID userId, List<String> amr, String source, Instant at, String deviceId) {
+    public LoginSession startSession(UUID userId, List<String> amr, String source, Instant at, String deviceId,
+                                     String upstreamGroups) {
         LoginSession session = new LoginSession();
+        session.upstreamGroups = upstreamGroups;
         session.deviceId = deviceId == null ? null : UUID.fromString(deviceId);
         session.id = UUID.randomUUID();
         session.userId = userId;
@@ -57,7 +59,7 @@ public class Revocations implements RevocationCheck {
         session.amr = String.join(",", amr);
         session.sourceAddress = source.length() > 64 ? source.substring(0, 64) : source;
         loginSessions.persist(session);
-        return session.id;
+        return session;
     }
 
     /** The caller logs out: their login session is revoked. False when it was already revoked or is unknown. */
