@@ -780,6 +780,33 @@ class AccessPathIT {
         }
     }
 
+    @Test
+    @Order(17)
+    void directoryAttributesDecideThroughTokenBrokerAndPolicy() throws Exception {
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: eng-employees-echo, effect: allow, who: {groups: [engineering], "
+                + "attributes: {employment_type: [employee]}}, what: {apps: [echo]}}\n");
+        var directory = dev.ztna.proto.identity.v1.DirectoryServiceGrpc.newBlockingStub(channel(suite.identityTarget()))
+                .withCallCredentials(bearer(token("admin"))).withDeadlineAfter(30, TimeUnit.SECONDS);
+        directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
+                .putAttributes("employment_type", "contractor").build());
+        dev.ztna.proto.identity.v1.VerifyMfaResponse login = login("alice", null);
+        String contractor = login.getAccessToken();
+        assertTrue(access(contractor).listApps(ListAppsRequest.getDefaultInstance()).getAppsList().stream()
+                .noneMatch(a -> a.getName().equals("echo")), "a contractor does not even see echo");
+        assertCode(Status.Code.NOT_FOUND, () -> access(contractor).openSession(OpenSessionRequest.newBuilder()
+                .setApp("echo").build()));
+
+        directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
+                .putAttributes("employment_type", "employee").build());
+        String employee = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget())).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .refresh(dev.ztna.proto.identity.v1.RefreshRequest.newBuilder().setRefreshToken(login.getRefreshToken())
+                        .build()).getAccessToken();
+        assertFalse(access(employee).openSession(OpenSessionRequest.newBuilder().setApp("echo").build())
+                .getSessionId().isEmpty(), "the refreshed token carries employment_type=employee");
+        directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
+                .putAttributes("employment_type", "").build());
+    }
+
     /** A posture report as the device agent signs it. */
     static dev.ztna.proto.identity.v1.ReportPostureRequest report(java.security.KeyPair key, String deviceId, Instant at,
                                                                  String diskEncrypted) {

@@ -57,7 +57,8 @@ public class PolicyClient {
     public DecideResponse decide(Caller caller, String app, String requestId, String source) {
         DecideRequest request = DecideRequest.newBuilder()
                 .setSubject(Subject.newBuilder().setUserId(caller.subject()).setUsername(caller.name())
-                        .addAllGroups(caller.groups()).addAllRoles(caller.roles()))
+                        .addAllGroups(caller.groups()).addAllRoles(caller.roles())
+                        .putAllAttributes(caller.attributes()))
                 .setApp(app)
                 .setRequestId(requestId)
                 .setContext(context(caller, source))

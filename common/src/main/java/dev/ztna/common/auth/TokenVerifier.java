@@ -63,12 +63,26 @@ public class TokenVerifier {
                     stringSet(claims, "groups"), stringSet(claims, "roles"),
                     claims.getClaimValueAsString("sid"), service, stringSet(claims, "amr"),
                     authTime instanceof Number n ? java.time.Instant.ofEpochSecond(n.longValue()) : null,
-                    claims.getClaimValueAsString("did"));
+                    claims.getClaimValueAsString("did"), attributes(claims.getClaimValue("attrs")));
             verified.put(token, caller, claims.getExpirationTime().getValueInMillis());
             return caller;
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
             throw new InvalidTokenException();
         }
+    }
+
+    /** The `attrs` claim: a small object of string values; anything else in it is ignored. */
+    static java.util.Map<String, String> attributes(Object claim) {
+        if (!(claim instanceof java.util.Map<?, ?> map) || map.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (var e : map.entrySet()) {
+            if (out.size() < 16 && e.getKey() instanceof String k && e.getValue() instanceof String v && v.length() <= 128) {
+                out.put(k, v);
+            }
+        }
+        return java.util.Map.copyOf(out);
     }
 
     private static Set<String> stringSet(JwtClaims claims, String name) throws MalformedClaimException {

@@ -50,6 +50,18 @@ public class UserAccount {
     @Column(name = "federated_subject")
     public String federatedSubject;
 
+    /** Directory attributes (null: not set); see {@link #attributes()}. */
+    public String department;
+
+    @Column(name = "employment_type")
+    public String employmentType;
+
+    /** ISO 3166-1 alpha-2. */
+    public String country;
+
+    /** The manager's username. */
+    public String manager;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -62,4 +74,37 @@ public class UserAccount {
     @CollectionTable(name = "user_role", joinColumns = @JoinColumn(name = "user_id"))
     @Column(name = "role_name")
     public Set<String> roles = new HashSet<>();
+
+    /** The attributes that are set, by the names policies use (the token's `attrs` claim). */
+    public java.util.Map<String, String> attributes() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (department != null) {
+            out.put("department", department);
+        }
+        if (employmentType != null) {
+            out.put("employment_type", employmentType);
+        }
+        if (country != null) {
+            out.put("country", country);
+        }
+        if (manager != null) {
+            out.put("manager", manager);
+        }
+        return out;
+    }
+
+    /** Sets one attribute by its policy name; null or empty clears it. False for an unknown name. */
+    public boolean setAttribute(String name, String value) {
+        String v = value == null || value.isEmpty() ? null : value;
+        switch (name) {
+            case "department" -> department = v;
+            case "employment_type" -> employmentType = v;
+            case "country" -> country = v;
+            case "manager" -> manager = v;
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -46,14 +46,19 @@ public class DirectoryGrpcService implements DirectoryService {
         String password = Inputs.newPassword(request.getPassword());
         Set<String> groups = new LinkedHashSet<>();
         request.getGroupsList().forEach(g -> groups.add(Inputs.group(g)));
+        Set<String> roles = roles(request.getRolesList());
+        attributes(request.getAttributesMap());
         try {
-            UserDirectory.Created created = directory.create(admin.name(), username, password, groups, Set.of(), null);
+            UserDirectory.Created created = directory.create(admin.name(), username, password, groups, roles,
+                    request.getAttributesMap(), null);
             return Uni.createFrom().item(CreateUserResponse.newBuilder()
                     .setUserId(created.id().toString())
                     .setTotpUri(Totp.uri("ZTNA", username, created.totpSecret()))
                     .build());
         } catch (UserDirectory.UsernameTaken e) {
             throw Errors.alreadyExists("USERNAME_TAKEN", "username already exists");
+        } catch (UserDirectory.BadAttribute e) {
+            throw Errors.invalidArgument(e.field(), e.getMessage());
         }
     }
 
@@ -106,15 +111,74 @@ public class DirectoryGrpcService implements DirectoryService {
         List<UserDirectory.Listed> page = directory.page(after, size + 1);
         ListUsersResponse.Builder out = ListUsersResponse.newBuilder();
         for (UserDirectory.Listed u : page.subList(0, Math.min(size, page.size()))) {
-            out.addUsers(UserInfo.newBuilder().setUserId(u.id().toString()).setUsername(u.username())
-                    .addAllGroups(u.groups()).addAllRoles(u.roles()).setEnabled(u.enabled())
-                    .setCreateTime(AuthGrpcService.timestamp(u.createdAt())));
+            out.addUsers(info(u));
         }
         if (page.size() > size) {
             out.setNextPageToken(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                     page.get(size - 1).username().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         return Uni.createFrom().item(out.build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<dev.ztna.proto.identity.v1.UpdateUserResponse> updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest request) {
+        Caller admin = CallerContext.requireRole("admin");
+        String username = Inputs.username(request.getUsername());
+        Set<String> groups = null;
+        if (request.getReplaceGroups()) {
+            groups = new LinkedHashSet<>();
+            for (String g : request.getGroupsList()) {
+                groups.add(Inputs.group(g));
+            }
+        } else if (request.getGroupsCount() > 0) {
+            throw Errors.invalidArgument("replace_groups", "set it to replace the groups with the ones listed");
+        }
+        Set<String> roles = null;
+        if (request.getReplaceRoles()) {
+            roles = roles(request.getRolesList());
+        } else if (request.getRolesCount() > 0) {
+            throw Errors.invalidArgument("replace_roles", "set it to replace the roles with the ones listed");
+        }
+        attributes(request.getAttributesMap());
+        String reason = Inputs.reason(request.getReason());
+        Set<String> newGroups = groups;
+        Set<String> newRoles = roles;
+        UserDirectory.Listed[] updated = new UserDirectory.Listed[1];
+        change(() -> updated[0] = directory.update(admin.name(), username, newGroups, newRoles,
+                request.getAttributesMap(), request.getRevokeSessions(), reason));
+        return Uni.createFrom().item(dev.ztna.proto.identity.v1.UpdateUserResponse.newBuilder()
+                .setUser(info(updated[0])).build());
+    }
+
+    static UserInfo info(UserDirectory.Listed u) {
+        UserInfo.Builder info = UserInfo.newBuilder().setUserId(u.id().toString()).setUsername(u.username())
+                .addAllGroups(u.groups()).addAllRoles(u.roles()).setEnabled(u.enabled())
+                .setCreateTime(AuthGrpcService.timestamp(u.createdAt())).putAllAttributes(u.attributes());
+        if (u.federatedIssuer() != null) {
+            info.setFederatedIssuer(u.federatedIssuer());
+        }
+        return info.build();
+    }
+
+    private static Set<String> roles(List<String> values) {
+        Set<String> roles = new LinkedHashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (!ROLE.matcher(values.get(i)).matches()) {
+                throw Errors.invalidArgument("roles[" + i + "]", "'" + values.get(i)
+                        + "' must be 1..64 of a-z, 0-9 and -, starting with a letter");
+            }
+            roles.add(values.get(i));
+        }
+        return roles;
+    }
+
+    private static void attributes(java.util.Map<String, String> attributes) {
+        java.util.Map<String, String> problems = dev.ztna.identity.service.DirectoryAttributes.problems("attributes",
+                attributes);
+        if (!problems.isEmpty()) {
+            throw Errors.invalidArguments("bad attribute(s): " + problems.entrySet().iterator().next(), problems);
+        }
     }
 
     static final int MAX_IMPORT_BYTES = 1 << 20;
@@ -221,6 +285,8 @@ public class DirectoryGrpcService implements DirectoryService {
             throw Errors.notFound("USER_NOT_FOUND", "no such user");
         } catch (UserDirectory.AlreadyInState e) {
             throw Errors.failedPrecondition("USER_STATE", e.getMessage());
+        } catch (UserDirectory.BadAttribute e) {
+            throw Errors.invalidArgument(e.field(), e.getMessage());
         }
     }
 }

@@ -188,7 +188,7 @@ public class Authenticator {
                 challenge.upstreamGroups);
         String sessionId = session.id.toString();
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
-                amr, now, sessionId, deviceId, refreshTokens.issue(session.id, now));
+                user.attributes(), amr, now, sessionId, deviceId, refreshTokens.issue(session.id, now));
         audit.record(audit.event("auth.mfa", user.username, Outcome.OUTCOME_SUCCESS, outcome)
                 .setSessionId(sessionId).putAllAttributes(attrs).putAttributes("first_factor", challenge.firstFactor)
                 .build());
@@ -232,7 +232,8 @@ public class Authenticator {
         session.lastAuthAt = now;
         session.amr = String.join(",", amr);
         TokenIssuer.Issued token = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
-                amr, now, session.id.toString(), session.deviceId == null ? null : session.deviceId.toString(),
+                user.attributes(), amr, now, session.id.toString(),
+                session.deviceId == null ? null : session.deviceId.toString(),
                 refreshTokens.issue(session.id, now));
         audit.record(audit.event("auth.step_up", user.username, Outcome.OUTCOME_SUCCESS, "MFA re-verified")
                 .setSessionId(session.id.toString()).putAttributes("source_address", source).build());

@@ -101,7 +101,8 @@ public class RefreshTokens {
             }
             String next = issue(session.id, now);
             TokenIssuer.Issued issued = issuer.forUser(user.id, user.username, session.tokenGroups(user.groups), user.roles,
-                    Arrays.asList(session.amr.split(",")), session.lastAuthAt != null ? session.lastAuthAt : session.createdAt,
+                    user.attributes(), Arrays.asList(session.amr.split(",")),
+                    session.lastAuthAt != null ? session.lastAuthAt : session.createdAt,
                     session.id.toString(),
                     session.deviceId == null ? null : session.deviceId.toString(), next);
             audit.record(audit.event("auth.refresh", user.username, Outcome.OUTCOME_SUCCESS, "tokens refreshed")

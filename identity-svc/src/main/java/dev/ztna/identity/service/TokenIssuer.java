@@ -31,7 +31,8 @@ public class TokenIssuer {
         this.config = config;
     }
 
-    public Issued forUser(UUID userId, String username, Set<String> groups, Set<String> roles, List<String> amr,
+    public Issued forUser(UUID userId, String username, Set<String> groups, Set<String> roles,
+                          java.util.Map<String, String> attributes, List<String> amr,
                           Instant authTime, String sessionId, String deviceId, String refreshToken) {
         Instant now = Instant.now();
         Instant exp = now.plus(min(config.accessTokenTtl(), Duration.ofMinutes(15)));
@@ -44,6 +45,9 @@ public class TokenIssuer {
                 .claim("sid", sessionId);
         if (deviceId != null) {
             claims.claim("did", deviceId);
+        }
+        if (!attributes.isEmpty()) {
+            claims.claim("attrs", attributes);
         }
         return new Issued(sign(claims), exp, deviceId, refreshToken);
     }

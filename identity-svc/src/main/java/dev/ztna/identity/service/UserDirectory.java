@@ -48,8 +48,18 @@ public class UserDirectory {
     @Transactional
     public Created create(String actor, String username, String password, Set<String> groups, Set<String> roles,
                           String totpSecret) {
+        return create(actor, username, password, groups, roles, Map.of(), totpSecret);
+    }
+
+    @Transactional
+    public Created create(String actor, String username, String password, Set<String> groups, Set<String> roles,
+                          Map<String, String> attributes, String totpSecret) {
         if (users.findByUsername(username).isPresent()) {
             throw new UsernameTaken();
+        }
+        String manager = attributes.get("manager");
+        if (manager != null && !manager.isEmpty() && (manager.equals(username) || users.findByUsername(manager).isEmpty())) {
+            throw new BadAttribute("attributes.manager", "no user " + manager);
         }
         String secret = totpSecret == null ? Totp.newSecret() : totpSecret;
         UserAccount user = new UserAccount();
@@ -59,6 +69,7 @@ public class UserDirectory {
         user.totpSecretEnc = box.seal(secret.getBytes(StandardCharsets.US_ASCII), Authenticator.TOTP_CONTEXT + user.id);
         user.groups.addAll(groups);
         user.roles.addAll(roles);
+        attributes.forEach(user::setAttribute);
         user.createdAt = Instant.now();
         users.persist(user);
         audit.record("directory.user.create", actor, Outcome.OUTCOME_SUCCESS, "user created",
@@ -184,13 +195,89 @@ public class UserDirectory {
     }
 
     /** A page of users by username (copies: no entity leaves the transaction). */
-    public record Listed(UUID id, String username, Set<String> groups, Set<String> roles, boolean enabled, Instant createdAt) {
+    public record Listed(UUID id, String username, Set<String> groups, Set<String> roles, boolean enabled,
+                         Instant createdAt, Map<String, String> attributes, String federatedIssuer) {
+        static Listed of(UserAccount u) {
+            return new Listed(u.id, u.username, new java.util.TreeSet<>(u.groups), new java.util.TreeSet<>(u.roles),
+                    u.enabled, u.createdAt, u.attributes(), u.federatedIssuer);
+        }
     }
 
     public java.util.List<Listed> page(String after, int size) {
-        return QuarkusTransaction.requiringNew().call(() -> users.page(after, size).stream()
-                .map(u -> new Listed(u.id, u.username, new java.util.TreeSet<>(u.groups), new java.util.TreeSet<>(u.roles),
-                        u.enabled, u.createdAt)).toList());
+        return QuarkusTransaction.requiringNew().call(() -> users.page(after, size).stream().map(Listed::of).toList());
+    }
+
+    public Listed get(String username) {
+        return QuarkusTransaction.requiringNew().call(() -> Listed.of(users.findByUsername(username)
+                .orElseThrow(NoSuchUser::new)));
+    }
+
+    /** An attribute value the shape check cannot judge (e.g. a manager who does not exist). */
+    public static class BadAttribute extends RuntimeException {
+        private final String field;
+
+        public BadAttribute(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /**
+     * Changes groups and/or roles (null: unchanged) and attributes (empty value: clear), in one transaction, audited;
+     * values were checked by the adapter. With {@code revoke}, the user's tokens are revoked so the change is immediate.
+     */
+    public Listed update(String actor, String username, Set<String> groups, Set<String> roles,
+                         Map<String, String> attributes, boolean revoke, String reason) {
+        record Done(Listed user, Revocation revocation) {
+        }
+        Done done = QuarkusTransaction.requiringNew().call(() -> {
+            UserAccount user = users.findByUsername(username).orElseThrow(NoSuchUser::new);
+            String manager = attributes.get("manager");
+            if (manager != null && !manager.isEmpty()) {
+                if (manager.equals(username)) {
+                    throw new BadAttribute("attributes.manager", "a user cannot be their own manager");
+                }
+                if (users.findByUsername(manager).isEmpty()) {
+                    throw new BadAttribute("attributes.manager", "no user " + manager);
+                }
+            }
+            Map<String, String> changes = new java.util.TreeMap<>();
+            if (groups != null && !groups.equals(user.groups)) {
+                user.groups.clear();
+                user.groups.addAll(groups);
+                changes.put("groups", String.join(",", new java.util.TreeSet<>(groups)));
+            }
+            if (roles != null && !roles.equals(user.roles)) {
+                user.roles.clear();
+                user.roles.addAll(roles);
+                changes.put("roles", String.join(",", new java.util.TreeSet<>(roles)));
+            }
+            Map<String, String> before = user.attributes();
+            attributes.forEach(user::setAttribute);
+            user.attributes().forEach((k, v) -> {
+                if (!v.equals(before.get(k))) {
+                    changes.put("attributes." + k, v);
+                }
+            });
+            before.keySet().stream().filter(k -> !user.attributes().containsKey(k))
+                    .forEach(k -> changes.put("attributes." + k, ""));
+            Map<String, String> auditAttrs = new java.util.TreeMap<>(changes);
+            auditAttrs.put("username", username);
+            audit.record("directory.user.update", actor, Outcome.OUTCOME_SUCCESS,
+                    changes.isEmpty() ? "nothing changed" : "changed " + String.join(", ", changes.keySet()), auditAttrs);
+            Revocation r = revoke ? revocations.revokeUser(user, actor,
+                    reason.isEmpty() ? "directory entry changed by " + actor : reason, "directory.user.revoke_sessions")
+                    : null;
+            return new Done(Listed.of(user), r);
+        });
+        if (done.revocation() != null) {
+            revocations.publish(done.revocation());
+        }
+        return done.user();
     }
 
     public boolean exists(String username) {

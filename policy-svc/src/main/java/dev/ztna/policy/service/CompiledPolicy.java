@@ -14,11 +14,14 @@ public final class CompiledPolicy {
 
     public static final String ANY = "*";
 
+    /** The directory attributes identity-svc puts in tokens (claim {@code attrs}) that rules may test. */
+    public static final Set<String> ATTRIBUTES = Set.of("department", "employment_type", "country", "manager");
+
     /** {@code countries}: ISO 3166-1 alpha-2 codes (empty: anywhere); {@code maxRisk}: 0..100, or null. */
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
                        Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
                        java.time.Duration maxAuthAge, PostureCondition posture, Obligations obligations,
-                       Set<String> countries, Integer maxRisk) {
+                       Set<String> countries, Integer maxRisk, Map<String, Set<String>> attributes) {
 
         /** The where/how conditions; a missing fact (no address, no auth time, no country) never satisfies one. */
         boolean contextHolds(Subject subject, java.time.Instant now) {
@@ -48,8 +51,7 @@ public final class CompiledPolicy {
         List<String> unmet(Subject subject, java.time.Instant now) {
             List<String> unmet = new ArrayList<>();
             if (!matches(subject)) {
-                unmet.add("who: " + subject.username() + " is not among users " + users + ", groups " + groups
-                        + ", roles " + roles);
+                unmet.add(whoUnmet(subject));
             }
             if (!when.holds(now)) {
                 unmet.add("when: allowed only " + when.describe());
@@ -86,8 +88,42 @@ public final class CompiledPolicy {
         }
 
         boolean matches(Subject subject) {
-            return users.contains(subject.username()) || users.contains(ANY)
+            boolean named = users.isEmpty() && groups.isEmpty() && roles.isEmpty()
+                    || users.contains(subject.username()) || users.contains(ANY)
                     || intersects(groups, subject.groups()) || intersects(roles, subject.roles());
+            return named && attributesHold(subject);
+        }
+
+        private String whoUnmet(Subject subject) {
+            StringBuilder why = new StringBuilder("who: ");
+            boolean named = users.isEmpty() && groups.isEmpty() && roles.isEmpty()
+                    || users.contains(subject.username()) || users.contains(ANY)
+                    || intersects(groups, subject.groups()) || intersects(roles, subject.roles());
+            if (!named) {
+                why.append(subject.username()).append(" is not among users ").append(users).append(", groups ")
+                        .append(groups).append(", roles ").append(roles);
+            }
+            for (Map.Entry<String, Set<String>> wanted : new java.util.TreeMap<>(attributes).entrySet()) {
+                String held = subject.attributes().get(wanted.getKey());
+                if (held == null || !wanted.getValue().contains(held)) {
+                    why.append(named ? "" : "; ").append(wanted.getKey()).append(" is ")
+                            .append(held == null ? "not set" : "'" + held + "'").append(", needs one of ")
+                            .append(new java.util.TreeSet<>(wanted.getValue()));
+                    named = false;
+                }
+            }
+            return why.toString();
+        }
+
+        /** A missing attribute never satisfies a condition on it. */
+        private boolean attributesHold(Subject subject) {
+            for (Map.Entry<String, Set<String>> wanted : attributes.entrySet()) {
+                String held = subject.attributes().get(wanted.getKey());
+                if (held == null || !wanted.getValue().contains(held)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static boolean intersects(Set<String> wanted, Set<String> held) {
@@ -102,7 +138,13 @@ public final class CompiledPolicy {
 
     /** {@code country}: of the source address, from the GeoIP database (null: unknown). */
     public record Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
-                          Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country) {
+                          Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country,
+                          Map<String, String> attributes) {
+
+        public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
+                       Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country) {
+            this(username, groups, roles, source, amr, authTime, device, country, Map.of());
+        }
 
         public Subject(String username, Set<String> groups, Set<String> roles) {
             this(username, groups, roles, null, Set.of(), null, null, null);

@@ -37,6 +37,7 @@ public final class DecisionInput {
         }
         return new CompiledPolicy.Subject(request.getSubject().getUsername(),
                 Set.copyOf(request.getSubject().getGroupsList()), Set.copyOf(request.getSubject().getRolesList()),
-                source, Set.copyOf(request.getContext().getAmrList()), authTime, device, geo.country(source));
+                source, Set.copyOf(request.getContext().getAmrList()), authTime, device, geo.country(source),
+                Map.copyOf(request.getSubject().getAttributesMap()));
     }
 }

@@ -101,12 +101,14 @@ public final class PolicyCompiler {
                 errors.add(new PolicyError(where, "effect", "must be allow or deny"));
             }
             PolicyDocument.Who who = rule.who();
-            if (who == null || (empty(who.users()) && empty(who.groups()) && empty(who.roles()))) {
-                errors.add(new PolicyError(where, "who", "must name at least one user, group or role"));
+            if (who == null || (empty(who.users()) && empty(who.groups()) && empty(who.roles())
+                    && (who.attributes() == null || who.attributes().isEmpty()))) {
+                errors.add(new PolicyError(where, "who", "must name at least one user, group, role or attribute"));
             } else {
                 names(where, "who.users", who.users(), errors);
                 names(where, "who.groups", who.groups(), errors);
                 names(where, "who.roles", who.roles(), errors);
+                attributeConditions(where, who.attributes(), errors);
             }
             if (rule.what() == null || empty(rule.what().apps())) {
                 errors.add(new PolicyError(where, "what.apps", "must name at least one app (or *)"));
@@ -168,7 +170,7 @@ public final class PolicyCompiler {
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
                         set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture,
-                        obligations, countries, maxRisk));
+                        obligations, countries, maxRisk, attributes(who.attributes())));
             }
         }
         List<PolicyTests.Case> tests = tests(doc.tests(), ids, errors);
@@ -230,9 +232,18 @@ public final class PolicyCompiler {
             if (in.country() != null && !in.country().matches("[A-Z]{2}")) {
                 errors.add(new PolicyError(where, "input.country", "must be an ISO 3166-1 alpha-2 code in capitals"));
             }
+            if (in.attributes() != null) {
+                in.attributes().forEach((name, value) -> {
+                    if (!CompiledPolicy.ATTRIBUTES.contains(name)) {
+                        errors.add(new PolicyError(where, "input.attributes." + name, "unknown attribute; one of "
+                                + CompiledPolicy.ATTRIBUTES));
+                    }
+                });
+            }
             if (errors.size() == before) {
                 tests.add(new PolicyTests.Case(where, test.name(), new CompiledPolicy.Subject(in.user(), set(in.groups()),
-                        set(in.roles()), address, set(in.amr()), authTime, device, in.country()), in.app(), time,
+                        set(in.roles()), address, set(in.amr()), authTime, device, in.country(),
+                        in.attributes() == null ? java.util.Map.of() : java.util.Map.copyOf(in.attributes())), in.app(), time,
                         "allow".equals(test.expect()), test.rule()));
             }
         }
@@ -408,6 +419,36 @@ public final class PolicyCompiler {
             }
         }
         return path.toString().replaceFirst("^document\\.", "");
+    }
+
+    private static void attributeConditions(String where, java.util.Map<String, List<String>> attributes,
+                                            List<PolicyError> errors) {
+        if (attributes == null) {
+            return;
+        }
+        attributes.forEach((name, values) -> {
+            String field = "who.attributes." + name;
+            if (!CompiledPolicy.ATTRIBUTES.contains(name)) {
+                errors.add(new PolicyError(where, field, "unknown attribute; one of " + CompiledPolicy.ATTRIBUTES));
+            } else if (values == null || values.isEmpty()) {
+                errors.add(new PolicyError(where, field, "must list at least one value"));
+            } else {
+                for (String value : values) {
+                    if (value == null || value.isBlank() || value.length() > 128) {
+                        errors.add(new PolicyError(where, field, "values must be 1..128 characters"));
+                    }
+                }
+            }
+        });
+    }
+
+    private static java.util.Map<String, Set<String>> attributes(java.util.Map<String, List<String>> attributes) {
+        if (attributes == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Set<String>> out = new java.util.HashMap<>();
+        attributes.forEach((name, values) -> out.put(name, set(values)));
+        return java.util.Map.copyOf(out);
     }
 
     private static boolean empty(List<String> list) {

@@ -25,7 +25,8 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
      */
     public record TestInput(String user, List<String> groups, List<String> roles, String app,
                             @JsonProperty("source_address") String sourceAddress, List<String> amr,
-                            @JsonProperty("auth_time") String authTime, String time, TestDevice device, String country) {
+                            @JsonProperty("auth_time") String authTime, String time, TestDevice device, String country,
+                            java.util.Map<String, String> attributes) {
     }
 
     public record TestDevice(java.util.Map<String, String> attributes, @JsonProperty("reported_at") String reportedAt) {
@@ -44,8 +45,12 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
                               @JsonProperty("reauth_every") String reauthEvery, String justification) {
     }
 
-    /** Who the rule is about; a subject matches when any listed user, group or role matches. */
-    public record Who(List<String> users, List<String> groups, List<String> roles) {
+    /**
+     * Who the rule is about: a subject matches when any listed user, group or role matches (none listed: anyone) and
+     * every listed directory attribute (department, employment_type, country, manager) has one of the listed values.
+     */
+    public record Who(List<String> users, List<String> groups, List<String> roles,
+                      java.util.Map<String, List<String>> attributes) {
     }
 
     /**
