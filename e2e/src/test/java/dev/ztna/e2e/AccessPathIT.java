@@ -221,7 +221,8 @@ class AccessPathIT {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.login(LoginRequest.newBuilder().setUsername("").setPassword("x").build()));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.login(LoginRequest.newBuilder().setUsername("u".repeat(5000)).setPassword("x").build()));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("12ab56").build()));
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("").build()));
+        // no code: fine only for a challenge whose MFA a trusted IdP vouched for, so the challenge is judged first
+        assertCode(Status.Code.UNAUTHENTICATED, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("").build()));
         assertCode(Status.Code.UNAUTHENTICATED, () -> auth.verifyMfa(VerifyMfaRequest.newBuilder().setChallengeId("abc").setTotpCode("123456").build()));
 
         AccessServiceGrpc.AccessServiceBlockingStub garbage = access("garbage.not.a-token");
