@@ -144,6 +144,35 @@ class DecisionTest {
         assertInvalid("app", () -> decisions.decide(request("alice", "x".repeat(129))));
         assertInvalid("context.source_address", () -> decisions.decide(request("alice", "echo").toBuilder()
                 .setContext(dev.ztna.proto.policy.v1.DecisionContext.newBuilder().setSourceAddress("evil.example")).build()));
+        assertInvalid("action", () -> decisions.decide(request("alice", "echo").toBuilder().setAction("delete").build()));
+        assertInvalid("http", () -> decisions.decide(request("alice", "echo").toBuilder().setAction("http").build()));
+        assertInvalid("http", () -> decisions.decide(request("alice", "echo").toBuilder().setHttp(http("GET", "/")).build()));
+        assertInvalid("http.path", () -> decisions.decide(request("alice", "echo").toBuilder().setAction("http")
+                .setHttp(http("GET", "/docs/../admin")).build()));
+        assertInvalid("http.method", () -> decisions.decide(request("alice", "echo").toBuilder().setAction("http")
+                .setHttp(http("get", "/")).build()));
+    }
+
+    static dev.ztna.proto.policy.v1.HttpRequestInfo http(String method, String path) {
+        return dev.ztna.proto.policy.v1.HttpRequestInfo.newBuilder().setMethod(method).setPath(path).build();
+    }
+
+    @Test
+    void webRequestsAreDecidedByMethodAndPathOverTheWire() {
+        admin.putPolicy(PutPolicyRequest.newBuilder().setFormat(DocumentFormat.DOCUMENT_FORMAT_YAML)
+                .setDocument("apiVersion: ztna.dev/v1\napps:\n  wiki: {tags: [docs]}\nrules:\n"
+                        + "  - {id: eng-read-docs, effect: allow, who: {groups: [engineering]}, "
+                        + "what: {tags: [docs], http: {methods: [GET], paths: [\"/pages/**\"]}}}\n").build());
+        DecideResponse read = decisions.decide(request("alice", "wiki", "engineering").toBuilder().setAction("http")
+                .setHttp(http("GET", "/pages/start")).build());
+        assertEquals(Effect.EFFECT_ALLOW, read.getEffect());
+        assertEquals("eng-read-docs", read.getRuleId());
+        DecideResponse write = decisions.decide(request("alice", "wiki", "engineering").toBuilder().setAction("http")
+                .setHttp(http("DELETE", "/pages/start")).build());
+        assertEquals(Effect.EFFECT_DENY, write.getEffect());
+        assertTrue(write.getUnmetConditionsList().toString().contains("method DELETE is not in [GET]"), write.toString());
+        assertEquals(Effect.EFFECT_DENY, decisions.decide(request("alice", "wiki", "engineering")).getEffect(),
+                "a web rule opens no tunnel");
     }
 
     @Test

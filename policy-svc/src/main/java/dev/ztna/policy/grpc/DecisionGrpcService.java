@@ -81,8 +81,8 @@ public class DecisionGrpcService implements DecisionService {
         }
         try {
             return DecisionInput.subject(request, geo);
-        } catch (IllegalArgumentException e) {
-            throw Errors.invalidArgument(prefix + e.getMessage(), "must be an IPv4 or IPv6 address");
+        } catch (DecisionInput.BadInput e) {
+            throw Errors.invalidArgument(prefix + e.field(), e.getMessage());
         }
     }
 

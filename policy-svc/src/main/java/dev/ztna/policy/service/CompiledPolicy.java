@@ -21,7 +21,16 @@ public final class CompiledPolicy {
     public record Rule(String id, boolean allow, Set<String> users, Set<String> groups, Set<String> roles,
                        Set<String> apps, TimeCondition when, List<Cidr> cidrs, Set<String> mfa,
                        java.time.Duration maxAuthAge, PostureCondition posture, Obligations obligations,
-                       Set<String> countries, Integer maxRisk, Map<String, Set<String>> attributes) {
+                       Set<String> countries, Integer maxRisk, Map<String, Set<String>> attributes,
+                       Set<String> actions, HttpCondition http) {
+
+        /** The action (and for a web request its method and path) is one this rule is about. */
+        boolean whatHolds(Subject subject) {
+            if (!actions.isEmpty() && !actions.contains(subject.action())) {
+                return false;
+            }
+            return http == null || http.holds(subject.web());
+        }
 
         /** The where/how conditions; a missing fact (no address, no auth time, no country) never satisfies one. */
         boolean contextHolds(Subject subject, java.time.Instant now) {
@@ -52,6 +61,11 @@ public final class CompiledPolicy {
             List<String> unmet = new ArrayList<>();
             if (!matches(subject)) {
                 unmet.add(whoUnmet(subject));
+            }
+            if (!actions.isEmpty() && !actions.contains(subject.action())) {
+                unmet.add("what.actions: " + subject.action() + " is not among " + new java.util.TreeSet<>(actions));
+            } else if (http != null && !http.holds(subject.web())) {
+                unmet.add("what.http: " + http.describe(subject.web()));
             }
             if (!when.holds(now)) {
                 unmet.add("when: allowed only " + when.describe());
@@ -139,7 +153,21 @@ public final class CompiledPolicy {
     /** {@code country}: of the source address, from the GeoIP database (null: unknown). */
     public record Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
                           Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country,
-                          Map<String, String> attributes) {
+                          Map<String, String> attributes, String action, WebRequest web) {
+
+        public static final String CONNECT = "connect";
+        public static final String HTTP = "http";
+
+        public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
+                       Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country,
+                       Map<String, String> attributes) {
+            this(username, groups, roles, source, amr, authTime, device, country, attributes, CONNECT, null);
+        }
+
+        /** The same subject asking to make one web request. */
+        public Subject web(WebRequest request) {
+            return new Subject(username, groups, roles, source, amr, authTime, device, country, attributes, HTTP, request);
+        }
 
         public Subject(String username, Set<String> groups, Set<String> roles, java.net.InetAddress source,
                        Set<String> amr, java.time.Instant authTime, PostureCondition.Device device, String country) {
@@ -240,7 +268,7 @@ public final class CompiledPolicy {
         Rule outsideTime = null;
         for (List<Rule> candidates : List.of(byApp.getOrDefault(app, List.of()), anyApp)) {
             for (Rule rule : candidates) {
-                if (!rule.matches(subject)) {
+                if (!rule.matches(subject) || !rule.whatHolds(subject)) {
                     continue;
                 }
                 if (!rule.when().holds(now) || !rule.contextHolds(subject, now)) {

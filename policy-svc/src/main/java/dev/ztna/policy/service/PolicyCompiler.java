@@ -80,6 +80,7 @@ public final class PolicyCompiler {
         if (doc.rules() == null || doc.rules().isEmpty()) {
             errors.add(new PolicyError("document", "rules", "must list at least one rule"));
         }
+        java.util.Map<String, Set<String>> appsByTag = catalog(doc.apps(), errors);
         List<CompiledPolicy.Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         List<PolicyDocument.Rule> source = doc.rules() == null ? List.of() : doc.rules();
@@ -110,10 +111,33 @@ public final class PolicyCompiler {
                 names(where, "who.roles", who.roles(), errors);
                 attributeConditions(where, who.attributes(), errors);
             }
-            if (rule.what() == null || empty(rule.what().apps())) {
-                errors.add(new PolicyError(where, "what.apps", "must name at least one app (or *)"));
+            Set<String> apps = new HashSet<>();
+            Set<String> actions = Set.of();
+            HttpCondition http = null;
+            if (rule.what() == null || (empty(rule.what().apps()) && empty(rule.what().tags()))) {
+                errors.add(new PolicyError(where, "what.apps", "must name at least one app (or *) or catalog tag"));
             } else {
                 names(where, "what.apps", rule.what().apps(), errors);
+                apps.addAll(set(rule.what().apps()));
+                for (String tag : set(rule.what().tags())) {
+                    Set<String> tagged = appsByTag.get(tag);
+                    if (tagged == null) {
+                        errors.add(new PolicyError(where, "what.tags", "no app in the catalog (apps:) has the tag '"
+                                + tag + "'"));
+                    } else {
+                        apps.addAll(tagged);
+                    }
+                }
+                actions = set(rule.what().actions());
+                for (String action : actions) {
+                    if (!action.equals(CompiledPolicy.Subject.CONNECT) && !action.equals(CompiledPolicy.Subject.HTTP)) {
+                        errors.add(new PolicyError(where, "what.actions", "'" + action + "' must be connect or http"));
+                    }
+                }
+                http = http(where, rule.what().http(), actions, errors);
+                if (http != null) {
+                    actions = Set.of(CompiledPolicy.Subject.HTTP);
+                }
             }
             TimeCondition when = when(where, rule.when(), errors);
             List<Cidr> cidrs = new ArrayList<>();
@@ -169,8 +193,8 @@ public final class PolicyCompiler {
             CompiledPolicy.Obligations obligations = obligations(where, rule.obligations(), allow, errors);
             if (errors.size() == before) {
                 rules.add(new CompiledPolicy.Rule(rule.id(), allow, set(who.users()), set(who.groups()),
-                        set(who.roles()), set(rule.what().apps()), when, List.copyOf(cidrs), mfa, maxAuthAge, posture,
-                        obligations, countries, maxRisk, attributes(who.attributes())));
+                        set(who.roles()), Set.copyOf(apps), when, List.copyOf(cidrs), mfa, maxAuthAge, posture,
+                        obligations, countries, maxRisk, attributes(who.attributes()), actions, http));
             }
         }
         List<PolicyTests.Case> tests = tests(doc.tests(), ids, errors);
@@ -240,10 +264,25 @@ public final class PolicyCompiler {
                     }
                 });
             }
+            WebRequest web = null;
+            boolean httpAction = CompiledPolicy.Subject.HTTP.equals(in.action());
+            if (in.action() != null && !httpAction && !CompiledPolicy.Subject.CONNECT.equals(in.action())) {
+                errors.add(new PolicyError(where, "input.action", "must be connect or http"));
+            } else if (httpAction) {
+                try {
+                    web = WebRequest.of(in.httpMethod() == null ? "" : in.httpMethod(),
+                            in.httpPath() == null ? "" : in.httpPath());
+                } catch (DecisionInput.BadInput e) {
+                    errors.add(new PolicyError(where, "input." + e.field().replace('.', '_'), e.getMessage()));
+                }
+            } else if (in.httpMethod() != null || in.httpPath() != null) {
+                errors.add(new PolicyError(where, "input.action", "must be http when http_method or http_path is given"));
+            }
             if (errors.size() == before) {
-                tests.add(new PolicyTests.Case(where, test.name(), new CompiledPolicy.Subject(in.user(), set(in.groups()),
+                CompiledPolicy.Subject subject = new CompiledPolicy.Subject(in.user(), set(in.groups()),
                         set(in.roles()), address, set(in.amr()), authTime, device, in.country(),
-                        in.attributes() == null ? java.util.Map.of() : java.util.Map.copyOf(in.attributes())), in.app(), time,
+                        in.attributes() == null ? java.util.Map.of() : java.util.Map.copyOf(in.attributes()));
+                tests.add(new PolicyTests.Case(where, test.name(), web == null ? subject : subject.web(web), in.app(), time,
                         "allow".equals(test.expect()), test.rule()));
             }
         }
@@ -419,6 +458,58 @@ public final class PolicyCompiler {
             }
         }
         return path.toString().replaceFirst("^document\\.", "");
+    }
+
+    /** Tag → apps from the catalog; bad names and tags are located errors. */
+    private static java.util.Map<String, Set<String>> catalog(java.util.Map<String, PolicyDocument.AppEntry> apps,
+                                                           List<PolicyError> errors) {
+        java.util.Map<String, Set<String>> byTag = new java.util.HashMap<>();
+        if (apps == null) {
+            return byTag;
+        }
+        apps.forEach((app, entry) -> {
+            String where = "apps." + app;
+            if (app == null || !NAME.matcher(app).matches()) {
+                errors.add(new PolicyError("apps", "apps", "'" + app + "' is not a valid app name"));
+                return;
+            }
+            if (entry == null || empty(entry.tags())) {
+                errors.add(new PolicyError(where, "tags", "must list at least one tag"));
+                return;
+            }
+            names(where, "tags", entry.tags(), errors);
+            for (String tag : entry.tags()) {
+                byTag.computeIfAbsent(tag, t -> new HashSet<>()).add(app);
+            }
+        });
+        return byTag;
+    }
+
+    private static HttpCondition http(String where, PolicyDocument.Http http, Set<String> actions,
+                                      List<PolicyError> errors) {
+        if (http == null) {
+            return null;
+        }
+        if (!actions.isEmpty() && !actions.equals(Set.of(CompiledPolicy.Subject.HTTP))) {
+            errors.add(new PolicyError(where, "what.actions", "what.http is about web requests: actions must be "
+                    + "[http] or left out"));
+        }
+        if (empty(http.methods()) && empty(http.paths())) {
+            errors.add(new PolicyError(where, "what.http", "must list methods, paths or both"));
+        }
+        for (String method : set(http.methods())) {
+            if (!HttpCondition.METHODS.contains(method)) {
+                errors.add(new PolicyError(where, "what.http.methods", "'" + method + "' must be one of "
+                        + new java.util.TreeSet<>(HttpCondition.METHODS)));
+            }
+        }
+        for (String path : http.paths() == null ? List.<String>of() : http.paths()) {
+            String problem = HttpCondition.problem(path);
+            if (problem != null) {
+                errors.add(new PolicyError(where, "what.http.paths", "'" + path + "' " + problem));
+            }
+        }
+        return new HttpCondition(set(http.methods()), http.paths() == null ? List.of() : List.copyOf(http.paths()));
     }
 
     private static void attributeConditions(String where, java.util.Map<String, List<String>> attributes,

@@ -10,7 +10,12 @@ import java.util.List;
         PolicyDocument.What.class, PolicyDocument.When.class, PolicyDocument.Where.class, PolicyDocument.How.class,
         PolicyDocument.Posture.class, PolicyDocument.TestCase.class, PolicyDocument.TestInput.class,
         PolicyDocument.TestDevice.class, PolicyDocument.Obligations.class})
-public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List<Rule> rules, List<TestCase> tests) {
+public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, java.util.Map<String, AppEntry> apps,
+                             List<Rule> rules, List<TestCase> tests) {
+
+    /** The app catalog: tags per app name, which rules can name instead of apps ({@code what.tags}). */
+    public record AppEntry(List<String> tags) {
+    }
 
     /**
      * A test the document carries: this input must get this effect (and, if given, from this rule; "" for the default
@@ -26,7 +31,8 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
     public record TestInput(String user, List<String> groups, List<String> roles, String app,
                             @JsonProperty("source_address") String sourceAddress, List<String> amr,
                             @JsonProperty("auth_time") String authTime, String time, TestDevice device, String country,
-                            java.util.Map<String, String> attributes) {
+                            java.util.Map<String, String> attributes, String action,
+                            @JsonProperty("http_method") String httpMethod, @JsonProperty("http_path") String httpPath) {
     }
 
     public record TestDevice(java.util.Map<String, String> attributes, @JsonProperty("reported_at") String reportedAt) {
@@ -86,7 +92,14 @@ public record PolicyDocument(@JsonProperty("apiVersion") String apiVersion, List
                           List<String> os, @JsonProperty("min_agent_version") String minAgentVersion) {
     }
 
-    /** What the rule is about: application names. */
-    public record What(List<String> apps) {
+    /**
+     * What the rule is about: apps by name ("*": any) and/or by catalog tag; optionally only some actions (connect:
+     * a session of TCP tunnels; http: requests through the web proxy) and, for web requests, methods and paths.
+     */
+    public record What(List<String> apps, List<String> tags, List<String> actions, Http http) {
+    }
+
+    /** Web requests only: methods (upper case) and path patterns (segment globs, * and **). */
+    public record Http(List<String> methods, List<String> paths) {
     }
 }
