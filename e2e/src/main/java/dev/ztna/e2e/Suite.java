@@ -77,6 +77,8 @@ public final class Suite implements AutoCloseable {
     private ManagedProcess connector;
     private boolean secondBroker;
 
+    private final Map<String, String> identityEnv = new HashMap<>();
+
     public Suite(Path home, Path workDir, Ports ports) {
         this(home, workDir, ports, Map.of());
     }
@@ -132,6 +134,12 @@ public final class Suite implements AutoCloseable {
 
     public String brokerTarget() {
         return "localhost:" + ports.broker();
+    }
+
+    /** More environment for identity-svc (e.g. SSO federation with a test IdP); call before {@link #start()}. */
+    public Suite withIdentityEnv(Map<String, String> env) {
+        identityEnv.putAll(env);
+        return this;
     }
 
     /** The second broker (same database, same connectors); only when started {@link #withSecondBroker()}. */
@@ -190,9 +198,11 @@ public final class Suite implements AutoCloseable {
         echo = new EchoServer(ports.echo());
 
         Path logs = workDir.resolve("logs");
-        ManagedProcess identity = service("identity-svc", "identity-svc", ports.identity(), "identity", dbPasswords, logs, Map.of(
-                "ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
-                "ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString()));
+        Map<String, String> identityEnvironment = new HashMap<>(identityEnv);
+        identityEnvironment.put("ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)));
+        identityEnvironment.put("ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString());
+        ManagedProcess identity = service("identity-svc", "identity-svc", ports.identity(), "identity", dbPasswords, logs,
+                identityEnvironment);
         ManagedProcess audit = service("audit-svc", "audit-svc", ports.audit(), "audit", dbPasswords, logs, Map.of(
                 "QUARKUS_DATASOURCE_USERNAME", "audit_app",
                 "QUARKUS_DATASOURCE_PASSWORD", dbPasswords.get("audit_app"),

@@ -81,10 +81,22 @@ class AccessPathIT {
     final Map<String, String> tokens = new ConcurrentHashMap<>();
     final List<Process> clis = new ArrayList<>();
     Path aliceConfig;
+    dev.ztna.common.testing.KeycloakServer keycloak;
 
     @BeforeAll
     void start() throws Exception {
-        suite = new Suite(Suite.home(), Path.of("target", "e2e-run").toAbsolutePath(), Suite.Ports.random()).withSecondBroker();
+        Path work = Path.of("target", "e2e-run").toAbsolutePath();
+        Files.createDirectories(work);
+        // identity-svc federates with a real Keycloak (the realm of identity-svc's federation test) for `ztna login --sso`
+        keycloak = dev.ztna.common.testing.KeycloakServer.start(
+                Suite.home().resolve("identity-svc/src/test/resources/keycloak/ztna-realm.json"), "ztna",
+                work.resolve("keycloak.log"));
+        suite = new Suite(Suite.home(), work, Suite.Ports.random()).withSecondBroker().withIdentityEnv(Map.of(
+                "ZTNA_IDENTITY_FEDERATION_ENABLED", "true",
+                "ZTNA_IDENTITY_FEDERATION_ISSUER", keycloak.issuer(),
+                "ZTNA_IDENTITY_FEDERATION_CLIENT_SECRET", "test-only-federation-client-secret",
+                "ZTNA_IDENTITY_FEDERATION_STATE_SECRET", "test-only-state-secret-0123456789abcdef",
+                "ZTNA_IDENTITY_FEDERATION_GROUP_MAPPING_ENGINEERING", "engineering"));
         suite.start();
     }
 
@@ -94,6 +106,9 @@ class AccessPathIT {
         channels.values().forEach(ManagedChannel::shutdownNow);
         if (suite != null) {
             suite.close();
+        }
+        if (keycloak != null) {
+            keycloak.close();
         }
     }
 
@@ -806,6 +821,51 @@ class AccessPathIT {
                 .getSessionId().isEmpty(), "the refreshed token carries employment_type=employee");
         directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
                 .putAttributes("employment_type", "").build());
+    }
+
+    @Test
+    @Order(18)
+    void ssoLoginInTheCliWithUpstreamGroupsMappedAndLocalTotp() throws Exception {
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: eng-echo, effect: allow, who: {groups: [engineering]}, "
+                + "what: {apps: [echo]}}\n");
+        // the local account exists (it holds the TOTP secret) but is in no group: engineering comes from Keycloak
+        String uri = dev.ztna.proto.identity.v1.DirectoryServiceGrpc.newBlockingStub(channel(suite.identityTarget()))
+                .withCallCredentials(bearer(token("admin"))).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .createUser(dev.ztna.proto.identity.v1.CreateUserRequest.newBuilder().setUsername("fed-alice")
+                        .setPassword("local-password-never-used").build()).getTotpUri();
+        String secret = java.net.URI.create(uri).getQuery().replaceAll(".*secret=([A-Z2-7]+).*", "$1");
+
+        Path config = Files.createTempDirectory("ztna-cli-sso");
+        Process login = cli(config, "login", "--sso");
+        BufferedReader out = new BufferedReader(new InputStreamReader(login.getInputStream(), StandardCharsets.UTF_8));
+        String link = null;
+        for (String line = out.readLine(); line != null && link == null; line = out.readLine()) {
+            if (line.startsWith("Open ")) {
+                link = line.substring(5, line.indexOf(' ', 5));
+            }
+        }
+        assertTrue(link != null && link.startsWith(keycloak.issuer()), "the CLI shows the IdP's device page: " + link);
+        new dev.ztna.common.testing.ScriptedBrowser().approveDevice(link, "fed-alice", "upstream-alice-pass");
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("Identity provider login done")) {
+                assertTrue(line.contains("fed-alice"), line);
+                break;
+            }
+        }
+        try (OutputStream in = login.getOutputStream()) {
+            in.write((Totp.code(secret, Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(login.waitFor(60, TimeUnit.SECONDS));
+        String rest = new String(login.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, login.exitValue(), rest);
+
+        String token = Files.readString(config.resolve("token")).trim();
+        JsonNode claims = new ObjectMapper().readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertEquals("fed", claims.path("amr").path(0).asText(), claims.toString());
+        assertEquals("otp", claims.path("amr").path(1).asText(), claims.toString());
+        Process apps = cli(config, "apps");
+        assertTrue(apps.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("echo", output(apps).trim(), "the mapped upstream group reaches the app through the broker");
     }
 
     /** A posture report as the device agent signs it. */

@@ -3,6 +3,7 @@ package dev.ztna.identity.federation;
 import dev.ztna.common.crypto.Totp;
 import dev.ztna.common.testing.EmbeddedPostgresResource;
 import dev.ztna.common.testing.GrpcTestChannels;
+import dev.ztna.common.testing.ScriptedBrowser;
 import dev.ztna.proto.identity.v1.AuthServiceGrpc;
 import dev.ztna.proto.identity.v1.MfaMethod;
 import dev.ztna.proto.identity.v1.PollFederatedLoginRequest;
@@ -28,21 +29,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,7 +52,6 @@ class FederationTest {
 
     static final String FED_ALICE_TOTP = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     static final String FED_BOB_TOTP = "MZXW6YTBOI2TMZLFMZXW6YTBOI2TMZLF";
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
 
     @TestHTTPResource
     URL url;
@@ -91,7 +81,7 @@ class FederationTest {
         PollFederatedLoginResponse waiting = auth.pollFederatedLogin(poll);
         assertTrue(waiting.getPending(), "the user has not logged in at the IdP yet");
 
-        new UpstreamBrowser().approveDevice(start.getVerificationUriComplete(), "fed-alice", "upstream-alice-pass");
+        new ScriptedBrowser().approveDevice(start.getVerificationUriComplete(), "fed-alice", "upstream-alice-pass");
 
         PollFederatedLoginResponse done = pollUntilDone(poll, start.getIntervalSeconds());
         assertEquals("fed-alice", done.getUsername());
@@ -116,7 +106,7 @@ class FederationTest {
     @Test
     void upstreamUserWithoutALocalAccountIsRefused() throws Exception {
         StartFederatedLoginResponse start = auth.startFederatedLogin(StartFederatedLoginRequest.getDefaultInstance());
-        new UpstreamBrowser().approveDevice(start.getVerificationUriComplete(), "fed-stranger", "upstream-stranger-pass");
+        new ScriptedBrowser().approveDevice(start.getVerificationUriComplete(), "fed-stranger", "upstream-stranger-pass");
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> auth.pollFederatedLogin(
                 PollFederatedLoginRequest.newBuilder().setLoginId(start.getLoginId()).build()));
         assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
@@ -125,7 +115,7 @@ class FederationTest {
 
     @Test
     void browserCodeFlowWithPkceThenLocalTotpSetsAnHttpOnlyCookie() throws Exception {
-        UpstreamBrowser browser = new UpstreamBrowser();
+        ScriptedBrowser browser = new ScriptedBrowser();
         HttpResponse<String> toIdp = browser.get(url + "sso/login");
         assertEquals(302, toIdp.statusCode());
         String authorize = toIdp.headers().firstValue("Location").orElseThrow();
@@ -134,10 +124,10 @@ class FederationTest {
                 "PKCE: " + authorize);
 
         HttpResponse<String> loginPage = browser.follow(browser.get(authorize));
-        HttpResponse<String> mfaPage = browser.follow(browser.post(formAction(loginPage.body()),
+        HttpResponse<String> mfaPage = browser.follow(browser.post(ScriptedBrowser.formAction(loginPage.body()),
                 Map.of("username", "fed-bob", "password", "upstream-bob-pass")));
         assertEquals(200, mfaPage.statusCode(), mfaPage.body());
-        String challenge = hidden(mfaPage.body(), "challenge_id");
+        String challenge = ScriptedBrowser.hidden(mfaPage.body(), "challenge_id");
         assertFalse(browser.hasCookie("q_session"), "the upstream session ends once the local login takes over");
 
         HttpResponse<String> wrong = browser.post(url + "sso/mfa", Map.of("challenge_id", challenge, "code", "000000"));
@@ -216,90 +206,5 @@ class FederationTest {
                 .setVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys().isEmpty() ? null
                         : new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
                 .build().processToClaims(token);
-    }
-
-    private static String formAction(String html) {
-        Matcher m = FORM_ACTION.matcher(html);
-        assertTrue(m.find(), "no form in " + html);
-        return m.group(1).replace("&amp;", "&");
-    }
-
-    private static String hidden(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "no " + name + " in " + html);
-        return m.group(1);
-    }
-
-    /**
-     * A browser without JavaScript: cookies, redirects followed one at a time, forms posted. Its own cookie jar, as
-     * browsers treat http://localhost as a secure context (Keycloak marks its cookies Secure; java.net's jar would
-     * drop them over plain HTTP).
-     */
-    static final class UpstreamBrowser {
-        private final Map<String, String> cookies = new LinkedHashMap<>();
-        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        private URI last = URI.create("http://localhost/");
-
-        HttpResponse<String> get(String target) throws IOException, InterruptedException {
-            last = last.resolve(target);
-            return remember(http.send(withCookies(HttpRequest.newBuilder(last)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-
-        HttpResponse<String> post(String target, Map<String, String> form) throws IOException, InterruptedException {
-            last = last.resolve(target);
-            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            return remember(http.send(withCookies(HttpRequest.newBuilder(last))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-
-        private HttpRequest.Builder withCookies(HttpRequest.Builder request) {
-            if (!cookies.isEmpty()) {
-                request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining("; ")));
-            }
-            return request;
-        }
-
-        private HttpResponse<String> remember(HttpResponse<String> response) {
-            for (String header : response.headers().allValues("Set-Cookie")) {
-                String pair = header.split(";", 2)[0];
-                int eq = pair.indexOf('=');
-                String name = pair.substring(0, eq).trim();
-                String value = pair.substring(eq + 1).trim();
-                String lower = header.toLowerCase();
-                if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
-                    cookies.remove(name);
-                } else {
-                    cookies.put(name, value);
-                }
-            }
-            return response;
-        }
-
-        HttpResponse<String> follow(HttpResponse<String> response) throws IOException, InterruptedException {
-            for (int hops = 0; hops < 10 && response.statusCode() / 100 == 3; hops++) {
-                response = get(response.headers().firstValue("Location").orElseThrow());
-            }
-            return response;
-        }
-
-        boolean hasCookie(String name) {
-            return cookies.containsKey(name);
-        }
-
-        /** Logs in at the IdP's device page and grants the device (Keycloak always asks for consent here). */
-        void approveDevice(String verificationUri, String username, String password) throws Exception {
-            HttpResponse<String> loginPage = follow(get(verificationUri));
-            HttpResponse<String> consent = follow(post(formAction(loginPage.body()),
-                    Map.of("username", username, "password", password)));
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("code", hidden(consent.body(), "code"));
-            form.put("accept", "Yes");
-            HttpResponse<String> granted = follow(post(formAction(consent.body()), form));
-            assertTrue(granted.body().contains("Device Login Successful"), granted.body());
-        }
     }
 }
