@@ -868,6 +868,44 @@ class AccessPathIT {
         assertEquals("echo", output(apps).trim(), "the mapped upstream group reaches the app through the broker");
     }
 
+    @Test
+    @Order(19)
+    void badTunnelInputsEndOnlyTheirOwnTunnel() throws Exception {
+        putPolicy("apiVersion: ztna.dev/v1\nrules:\n  - {id: eng-echo, effect: allow, who: {groups: [engineering]}, "
+                + "what: {apps: [echo]}}\n  - {id: sales-echo, effect: allow, who: {groups: [sales]}, what: {apps: [echo]}}\n");
+        String alice = freshToken("alice");
+        String bob = token("bob");
+        String aliceSession = access(alice).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        RawTunnel healthy = new RawTunnel(alice, aliceSession, null);
+        healthy.send("before;");
+        awaitReceived(healthy, "before;");
+
+        // an oversized frame (larger than any client sends, above the server's inbound limit)
+        String bobSession = access(bob).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        RawTunnel oversized = new RawTunnel(bob, bobSession, null);
+        oversized.out.onNext(TunnelRequest.newBuilder().setData(ByteString.copyFrom(new byte[8 << 20])).build());
+        Status big = oversized.awaitEnd(30);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, big.getCode(), big.toString());
+
+        // someone else's session, with a valid token of another user: the same answer as an unknown session
+        assertEquals(Status.Code.NOT_FOUND, tunnelStatus(bob, aliceSession).getCode());
+        // a data frame before the open frame
+        RawTunnel noOpen = new RawTunnel(bob, "", null);
+        assertFalse(noOpen.awaitEnd(30).isOk(), "a tunnel without a session id never carries bytes");
+
+        healthy.send("after;");
+        awaitReceived(healthy, "before;after;");
+        healthy.out.onCompleted();
+    }
+
+    static void awaitReceived(RawTunnel tunnel, String expected) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (!tunnel.received.toString().equals(expected)) {
+            assertTrue(Instant.now().isBefore(deadline), "got '" + tunnel.received + "', expected '" + expected + "'");
+            Thread.sleep(50);
+        }
+    }
+
     /** A posture report as the device agent signs it. */
     static dev.ztna.proto.identity.v1.ReportPostureRequest report(java.security.KeyPair key, String deviceId, Instant at,
                                                                  String diskEncrypted) {
