@@ -137,4 +137,32 @@ class UserImportTest {
                 ImportUsersRequest.newBuilder().setCsv(ByteString.copyFromUtf8("username,groups,roles\nx,y,\n")).build()))
                 .getStatus().getCode());
     }
+
+    @Test
+    void attributeColumnsAreImportedCheckedAndIdempotent() throws Exception {
+        String csv = "username,groups,roles,employment_type,country,manager\n"
+                + "tara,finance,,contractor,DE,uma\n"     // her manager is a later row of the same file
+                + "uma,finance,,employee,AT,\n";
+        ImportUsersResponse done = importing(csv, false);
+        assertEquals(2, done.getCreated());
+        Map<String, dev.ztna.proto.identity.v1.UserInfo> listed = directory.listUsers(
+                dev.ztna.proto.identity.v1.ListUsersRequest.newBuilder().setPageSize(1000).build()).getUsersList()
+                .stream().collect(Collectors.toMap(dev.ztna.proto.identity.v1.UserInfo::getUsername, u -> u));
+        assertEquals(Map.of("employment_type", "contractor", "country", "DE", "manager", "uma"),
+                listed.get("tara").getAttributesMap());
+        assertEquals(List.of(0, 0, 2), List.of(importing(csv, false).getCreated(), importing(csv, false).getUpdated(),
+                importing(csv, false).getUnchanged()), "the same file again changes nothing");
+
+        ImportUsersResponse moved = importing("username,groups,roles,country\ntara,finance,,NL\n", false);
+        assertEquals(1, moved.getUpdated());
+
+        Map<String, String> bad = Map.of(
+                "rows[1].country", "username,groups,roles,country\nvic,sales,,Netherlands\n",
+                "rows[1].manager", "username,groups,roles,manager\nvic,sales,,nobody\n",
+                "csv", "username,groups,roles,shoe_size\nvic,sales,,42\n");
+        bad.forEach((field, file) -> assertEquals(field, GrpcTestChannels.badField(assertThrows(
+                StatusRuntimeException.class, () -> importing(file, false))), file));
+        assertTrue(directory.listUsers(dev.ztna.proto.identity.v1.ListUsersRequest.newBuilder().setPageSize(1000)
+                .build()).getUsersList().stream().noneMatch(u -> u.getUsername().equals("vic")), "nothing written");
+    }
 }

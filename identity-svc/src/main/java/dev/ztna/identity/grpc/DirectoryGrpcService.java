@@ -195,7 +195,13 @@ public class DirectoryGrpcService implements DirectoryService {
         }
         List<UserDirectory.ImportRow> rows = parse(request.getCsv().toStringUtf8());
         ImportUsersResponse.Builder out = ImportUsersResponse.newBuilder();
-        for (UserDirectory.Imported done : directory.importUsers(admin.name(), rows, request.getDryRun())) {
+        List<UserDirectory.Imported> imported;
+        try {
+            imported = directory.importUsers(admin.name(), rows, request.getDryRun());
+        } catch (UserDirectory.BadAttribute e) {
+            throw Errors.invalidArgument(e.field(), e.getMessage());
+        }
+        for (UserDirectory.Imported done : imported) {
             ImportedUser.Builder user = ImportedUser.newBuilder().setRow(done.row().row()).setUsername(done.row().username());
             switch (done.outcome()) {
                 case CREATED -> {
@@ -223,8 +229,19 @@ public class DirectoryGrpcService implements DirectoryService {
     static List<UserDirectory.ImportRow> parse(String csv) {
         List<String> lines = csv.lines().toList();
         java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
-        if (lines.isEmpty() || !lines.get(0).strip().replace(" ", "").equalsIgnoreCase("username,groups,roles")) {
-            throw Errors.invalidArgument("csv", "the first line must be the header username,groups,roles");
+        List<String> header = lines.isEmpty() ? List.of()
+                : java.util.Arrays.stream(lines.get(0).split(",", -1)).map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+        if (header.size() < 3 || !header.subList(0, 3).equals(List.of("username", "groups", "roles"))) {
+            throw Errors.invalidArgument("csv", "the first line must be the header username,groups,roles "
+                    + "(optionally followed by department, employment_type, country, manager)");
+        }
+        List<String> attributeColumns = header.subList(3, header.size());
+        for (String column : attributeColumns) {
+            if (!dev.ztna.identity.service.DirectoryAttributes.NAMES.contains(column)
+                    || attributeColumns.indexOf(column) != attributeColumns.lastIndexOf(column)) {
+                throw Errors.invalidArgument("csv", "header column '" + column + "' must be one of department, "
+                        + "employment_type, country, manager, each at most once");
+            }
         }
         if (lines.size() - 1 > MAX_IMPORT_ROWS) {
             throw Errors.invalidArgument("csv", "at most " + MAX_IMPORT_ROWS + " rows per import");
@@ -238,8 +255,9 @@ public class DirectoryGrpcService implements DirectoryService {
             }
             String at = "rows[" + n + "]";
             String[] cells = line.split(",", -1);
-            if (cells.length != 3) {
-                problems.put(at, "must have 3 cells (username,groups,roles), has " + cells.length);
+            if (cells.length != header.size()) {
+                problems.put(at, "must have " + header.size() + " cells (" + String.join(",", header) + "), has "
+                        + cells.length);
                 continue;
             }
             String username = cells[0].strip();
@@ -250,7 +268,13 @@ public class DirectoryGrpcService implements DirectoryService {
             }
             java.util.Set<String> groups = names(cells[1], NAME, at + ".groups", problems);
             java.util.Set<String> roles = names(cells[2], ROLE, at + ".roles", problems);
-            rows.add(new UserDirectory.ImportRow(n, username, groups, roles));
+            java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < attributeColumns.size(); c++) {
+                attributes.put(attributeColumns.get(c), cells[3 + c].strip());
+            }
+            dev.ztna.identity.service.DirectoryAttributes.problems("x", attributes).forEach((field, why) ->
+                    problems.put(at + field.substring(1), why));
+            rows.add(new UserDirectory.ImportRow(n, username, groups, roles, java.util.Map.copyOf(attributes)));
         }
         if (!problems.isEmpty()) {
             throw Errors.invalidArguments(problems.size() + " bad row(s), nothing imported; first: "

@@ -125,8 +125,15 @@ public class UserDirectory {
         revocations.publish(r);
     }
 
-    /** One CSV row, already checked. */
-    public record ImportRow(int row, String username, Set<String> groups, Set<String> roles) {
+    /**
+     * One CSV row, already checked; {@code attributes}: the attribute columns the file has (an empty cell clears the
+     * attribute), none when the file has only username,groups,roles.
+     */
+    public record ImportRow(int row, String username, Set<String> groups, Set<String> roles,
+                            Map<String, String> attributes) {
+        public ImportRow(int row, String username, Set<String> groups, Set<String> roles) {
+            this(row, username, groups, roles, Map.of());
+        }
     }
 
     public enum Change { CREATED, UPDATED, UNCHANGED }
@@ -144,17 +151,31 @@ public class UserDirectory {
             java.util.List<Imported> out = new java.util.ArrayList<>();
             int created = 0;
             int updated = 0;
+            Set<String> inFile = new java.util.HashSet<>();
+            rows.forEach(r -> inFile.add(r.username()));
+            for (ImportRow row : rows) {
+                String manager = row.attributes().get("manager");
+                if (manager != null && !manager.isEmpty() && (manager.equals(row.username())
+                        || !inFile.contains(manager) && users.findByUsername(manager).isEmpty())) {
+                    throw new BadAttribute("rows[" + row.row() + "].manager", "no user " + manager
+                            + " here or in the file (and not the user)");
+                }
+            }
             for (ImportRow row : rows) {
                 java.util.Optional<UserAccount> existing = users.findByUsername(row.username());
                 if (existing.isEmpty()) {
                     String password = dryRun ? null : initialPassword();
                     String secret = dryRun ? null : Totp.newSecret();
                     if (!dryRun) {
-                        create(actor, row.username(), password, row.groups(), row.roles(), secret);
+                        // the manager was checked against the file and the directory above (it may be a later row)
+                        UserAccount user = users.findById(create(actor, row.username(), password, row.groups(),
+                                row.roles(), secret).id());
+                        row.attributes().forEach(user::setAttribute);
                     }
                     out.add(new Imported(row, Change.CREATED, password, secret));
                     created++;
-                } else if (existing.get().groups.equals(row.groups()) && existing.get().roles.equals(row.roles())) {
+                } else if (existing.get().groups.equals(row.groups()) && existing.get().roles.equals(row.roles())
+                        && sameAttributes(existing.get(), row.attributes())) {
                     out.add(new Imported(row, Change.UNCHANGED, null, null));
                 } else {
                     if (!dryRun) {
@@ -163,10 +184,13 @@ public class UserDirectory {
                         user.groups.addAll(row.groups());
                         user.roles.clear();
                         user.roles.addAll(row.roles());
+                        row.attributes().forEach(user::setAttribute);
+                        Map<String, String> changed = new java.util.TreeMap<>(Map.of("username", row.username(),
+                                "groups", String.join(",", new java.util.TreeSet<>(row.groups())),
+                                "roles", String.join(",", new java.util.TreeSet<>(row.roles()))));
+                        row.attributes().forEach((k, v) -> changed.put("attributes." + k, v));
                         audit.record("directory.user.update", actor, dev.ztna.proto.audit.v1.Outcome.OUTCOME_SUCCESS,
-                                "groups and roles set by import", Map.of("username", row.username(),
-                                        "groups", String.join(",", new java.util.TreeSet<>(row.groups())),
-                                        "roles", String.join(",", new java.util.TreeSet<>(row.roles()))));
+                                "groups, roles and attributes set by import", changed);
                     }
                     out.add(new Imported(row, Change.UPDATED, null, null));
                     updated++;
@@ -205,6 +229,16 @@ public class UserDirectory {
 
     public java.util.List<Listed> page(String after, int size) {
         return QuarkusTransaction.requiringNew().call(() -> users.page(after, size).stream().map(Listed::of).toList());
+    }
+
+    private static boolean sameAttributes(UserAccount user, Map<String, String> wanted) {
+        Map<String, String> held = user.attributes();
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (!e.getValue().equals(held.getOrDefault(e.getKey(), ""))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Listed get(String username) {
