@@ -1,9 +1,12 @@
 package dev.ztna.common.audit;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedOutputStream;
 import dev.ztna.proto.audit.v1.AppendRequest;
-import dev.ztna.proto.audit.v1.AuditEvent;
+import dev.ztna.proto.audit.v1.AppendResponse;
 import dev.ztna.proto.audit.v1.AuditIngestServiceGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.scheduler.Scheduled;
@@ -23,6 +26,14 @@ public class AuditRelay {
 
     private static final Logger LOG = Logger.getLogger(AuditRelay.class);
     static final int BATCH = 500;
+
+    /**
+     * Append with the request as bytes: the outbox already holds each event serialised, and an AppendRequest is
+     * nothing but its events as field 1, so a batch is sent as the stored bytes framed — never parsed and
+     * serialised again (the relay ran on every decision's record). audit-svc parses it as any AppendRequest.
+     */
+    static final MethodDescriptor<byte[], AppendResponse> APPEND_STORED = AuditIngestServiceGrpc.getAppendMethod()
+            .toBuilder(new StoredBytes(), ProtoUtils.marshaller(AppendResponse.getDefaultInstance())).build();
 
     private final AuditOutboxRepository repository;
     private final AuditIngestServiceGrpc.AuditIngestServiceBlockingStub audit;
@@ -59,16 +70,45 @@ public class AuditRelay {
         if (entries.isEmpty()) {
             return 0;
         }
-        AppendRequest.Builder request = AppendRequest.newBuilder();
-        for (AuditOutboxRepository.Pending entry : entries) {
-            try {
-                request.addEvents(AuditEvent.parseFrom(entry.payload()));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt outbox entry " + entry.id(), e);
-            }
-        }
-        audit.withDeadlineAfter(10, TimeUnit.SECONDS).append(request.build());
+        ClientCalls.blockingUnaryCall(audit.getChannel(), APPEND_STORED,
+                audit.getCallOptions().withDeadlineAfter(10, TimeUnit.SECONDS), framed(entries));
         repository.deleteDelivered(entries.stream().map(AuditOutboxRepository.Pending::id).toList());
         return entries.size();
+    }
+
+    /** The serialised AppendRequest holding the stored events, byte for byte what AppendRequest would write. */
+    static byte[] framed(List<AuditOutboxRepository.Pending> entries) {
+        int size = 0;
+        for (AuditOutboxRepository.Pending entry : entries) {
+            size += CodedOutputStream.computeByteArraySize(AppendRequest.EVENTS_FIELD_NUMBER, entry.payload());
+        }
+        byte[] out = new byte[size];
+        CodedOutputStream coded = CodedOutputStream.newInstance(out);
+        try {
+            for (AuditOutboxRepository.Pending entry : entries) {
+                coded.writeByteArray(AppendRequest.EVENTS_FIELD_NUMBER, entry.payload());
+            }
+            coded.checkNoSpaceLeft();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("framing an append batch", e);
+        }
+        return out;
+    }
+
+    /** Passes a request that is already serialised. */
+    private static final class StoredBytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
