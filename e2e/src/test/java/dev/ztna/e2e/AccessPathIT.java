@@ -812,15 +812,36 @@ class AccessPathIT {
         assertCode(Status.Code.NOT_FOUND, () -> access(contractor).openSession(OpenSessionRequest.newBuilder()
                 .setApp("echo").build()));
 
-        directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
-                .putAttributes("employment_type", "employee").build());
+        // the operator's way: ztna users update / list
+        Path admin = Files.createTempDirectory("ztna-cli-admin");
+        Files.writeString(admin.resolve("token"), token("admin"));
+        Process update = cli(admin, "users", "update", "alice", "--set", "employment_type=employee", "--set",
+                "department=Platform");
+        assertTrue(update.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, update.exitValue(), output(update));
+        Process bad = cli(admin, "users", "update", "alice", "--set", "country=Germany");
+        assertTrue(bad.waitFor(60, TimeUnit.SECONDS));
+        String refusal = output(bad);
+        assertEquals(2, bad.exitValue(), refusal);
+        assertTrue(refusal.contains("country"), refusal);
+        Process list = cli(admin, "users", "list", "--output", "json");
+        assertTrue(list.waitFor(60, TimeUnit.SECONDS));
+        JsonNode listed = new ObjectMapper().readTree(output(list));
+        JsonNode aliceEntry = null;
+        for (JsonNode u : listed.path("users")) {
+            if (u.path("username").asText().equals("alice")) {
+                aliceEntry = u;
+            }
+        }
+        assertTrue(aliceEntry != null && aliceEntry.path("attributes").path("employment_type").asText().equals("employee")
+                && aliceEntry.path("attributes").path("department").asText().equals("Platform"), listed.toString());
         String employee = AuthServiceGrpc.newBlockingStub(channel(suite.identityTarget())).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .refresh(dev.ztna.proto.identity.v1.RefreshRequest.newBuilder().setRefreshToken(login.getRefreshToken())
                         .build()).getAccessToken();
         assertFalse(access(employee).openSession(OpenSessionRequest.newBuilder().setApp("echo").build())
                 .getSessionId().isEmpty(), "the refreshed token carries employment_type=employee");
         directory.updateUser(dev.ztna.proto.identity.v1.UpdateUserRequest.newBuilder().setUsername("alice")
-                .putAttributes("employment_type", "").build());
+                .putAttributes("employment_type", "").putAttributes("department", "").build());
     }
 
     @Test
