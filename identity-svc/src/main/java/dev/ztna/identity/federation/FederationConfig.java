@@ -57,6 +57,10 @@ public interface FederationConfig {
     @WithDefault("true")
     boolean cookieSecure();
 
+    /** SSO logins a source address may start per minute (each costs an upstream request). */
+    @WithDefault("10")
+    int startsPerMinute();
+
     /** Scopes asked of the upstream IdP in the device flow (the browser flow asks for Quarkus OIDC's). */
     @WithDefault("openid profile")
     String scopes();

@@ -54,10 +54,13 @@ public class AuthGrpcService implements AuthService {
     private final RefreshTokens refreshTokens;
     private final DeviceLogins deviceLogins;
     private final FederationConfig federation;
+    private final dev.ztna.identity.federation.StartLimiter startLimiter;
 
     public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier,
-                           RefreshTokens refreshTokens, DeviceLogins deviceLogins, FederationConfig federation) {
+                           RefreshTokens refreshTokens, DeviceLogins deviceLogins, FederationConfig federation,
+                           dev.ztna.identity.federation.StartLimiter startLimiter) {
         this.authenticator = authenticator;
+        this.startLimiter = startLimiter;
         this.deviceLogins = deviceLogins;
         this.federation = federation;
         this.refreshTokens = refreshTokens;
@@ -237,6 +240,10 @@ public class AuthGrpcService implements AuthService {
     public Uni<dev.ztna.proto.identity.v1.StartFederatedLoginResponse> startFederatedLogin(
             dev.ztna.proto.identity.v1.StartFederatedLoginRequest request) {
         requireFederation();
+        java.time.Duration wait = startLimiter.acquire(SourceAddress.current(), Instant.now());
+        if (!wait.isZero()) {
+            throw Errors.tooManyAttempts("too many SSO logins started from this address; try again later", wait);
+        }
         DeviceLogins.Started started = federating(deviceLogins::start);
         return Uni.createFrom().item(dev.ztna.proto.identity.v1.StartFederatedLoginResponse.newBuilder()
                 .setLoginId(started.loginId()).setUserCode(started.userCode())

@@ -48,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedPostgresResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class FederationTest {
 
     static final String FED_ALICE_TOTP = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -175,6 +176,22 @@ class FederationTest {
                 PollFederatedLoginRequest.newBuilder().setLoginId("A".repeat(120)).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, forged.getStatus().getCode());
         assertEquals("LOGIN_UNKNOWN", GrpcTestChannels.reason(forged));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last (unordered tests sort before it): it uses up the starts
+    void startingSsoLoginsIsRateLimitedPerAddress() {
+        StatusRuntimeException limited = null;
+        for (int i = 0; i < 11 && limited == null; i++) {
+            try {
+                auth.startFederatedLogin(StartFederatedLoginRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                limited = e;
+            }
+        }
+        assertTrue(limited != null, "more than ten starts a minute from one address are refused");
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, limited.getStatus().getCode());
+        assertEquals("TOO_MANY_ATTEMPTS", GrpcTestChannels.reason(limited));
     }
 
     /** As the CLI does: at the pace the IdP asked for (polling faster earns slow_down, answered as pending). */
