@@ -120,7 +120,10 @@ public class Authenticator {
         return new Challenge(id, challenge.expiresAt, !upstreamMfa.isEmpty());
     }
 
-    /** Exactly one of {@code totpCode} and {@code recoveryCode} is non-null (checked by the adapter). */
+    /**
+     * At most one of {@code totpCode} and {@code recoveryCode} is non-null (checked by the adapter); neither is
+     * accepted only for a challenge whose MFA a trusted upstream IdP vouched for.
+     */
     @Transactional(dontRollbackOn = {AuthenticationFailure.class, LoginThrottle.LockedOut.class})
     public TokenIssuer.Issued verifyMfa(String challengeId, String totpCode, String recoveryCode, String source,
                                         byte[] devicePublicKey) {

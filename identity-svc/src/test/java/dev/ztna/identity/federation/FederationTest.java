@@ -220,8 +220,7 @@ class FederationTest {
     private static JwtClaims verified(String token) throws Exception {
         String jwks = RestAssured.get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
         return new JwtConsumerBuilder().setExpectedIssuer("http://localhost:8081").setExpectedAudience("ztna")
-                .setVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys().isEmpty() ? null
-                        : new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
                 .build().processToClaims(token);
     }
 }
