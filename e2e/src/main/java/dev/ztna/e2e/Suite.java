@@ -28,6 +28,9 @@ import java.util.Set;
  */
 public final class Suite implements AutoCloseable {
 
+    /** Web apps are served at http://APP.apps.localhost:BROKER-PORT/ (browsers resolve *.localhost to loopback). */
+    public static final String WEB_DOMAIN = "apps.localhost";
+
     /** The demo policy: engineering may reach echo (and any extra app the stack was started with). */
     static String demoPolicy(Set<String> extraApps) {
         List<String> apps = new ArrayList<>(List.of("echo"));
@@ -199,6 +202,10 @@ public final class Suite implements AutoCloseable {
 
         Path logs = workDir.resolve("logs");
         Map<String, String> identityEnvironment = new HashMap<>(identityEnv);
+        // the web proxy's browser logins, on plain http over loopback (production: https only, Secure cookies)
+        identityEnvironment.putIfAbsent("ZTNA_IDENTITY_WEB_REDIRECT_DOMAINS", WEB_DOMAIN);
+        identityEnvironment.putIfAbsent("ZTNA_IDENTITY_WEB_ALLOW_HTTP", "true");
+        identityEnvironment.putIfAbsent("ZTNA_IDENTITY_WEB_COOKIE_SECURE", "false");
         identityEnvironment.put("ZTNA_IDENTITY_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)));
         identityEnvironment.put("ZTNA_IDENTITY_BOOTSTRAP_FILE", identitySeed.toString());
         ManagedProcess identity = service("identity-svc", "identity-svc", ports.identity(), "identity", dbPasswords, logs,
@@ -215,7 +222,11 @@ public final class Suite implements AutoCloseable {
                 "ZTNA_POLICY_BOOTSTRAP_FILE", policySeed.toString(),
                 "ZTNA_POLICY_AUDIT_URL", auditUrl(),
                 "ZTNA_READINESS_PEERS", "identity=" + identityUrl()));
-        Map<String, String> brokerEnv = Map.of(
+        Map<String, String> brokerEnv = new HashMap<>(Map.of(
+                "ZTNA_BROKER_WEB_DOMAINS", WEB_DOMAIN,
+                "ZTNA_BROKER_WEB_SCHEME", "http",
+                "ZTNA_BROKER_WEB_LOGIN_URL", identityUrl() + "/web/login"));
+        brokerEnv.putAll(Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
                 "QUARKUS_GRPC_CLIENTS_IDENTITY_PORT", Integer.toString(ports.identity()),
@@ -225,7 +236,7 @@ public final class Suite implements AutoCloseable {
                 "ZTNA_BROKER_CONNECTOR_HEARTBEAT", "PT1S",
                 "ZTNA_BROKER_CONNECTOR_TIMEOUT", "PT3S",
                 "ZTNA_BROKER_INSTANCE_ID", "broker-1",
-                "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy());
+                "ZTNA_READINESS_PEERS", "identity=" + identityUrl() + ",policy=http://localhost:" + ports.policy()));
         ManagedProcess broker = service("broker-svc", "broker-svc", ports.broker(), "broker", dbPasswords, logs, brokerEnv);
         Duration timeout = Duration.ofSeconds(120);
         for (var p : List.of(identity, audit, policy, broker)) {

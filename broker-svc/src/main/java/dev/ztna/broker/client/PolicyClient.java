@@ -7,6 +7,7 @@ import dev.ztna.common.grpc.SourceAddress;
 import dev.ztna.proto.policy.v1.DecisionContext;
 import dev.ztna.proto.policy.v1.DecideRequest;
 import dev.ztna.proto.policy.v1.DecideResponse;
+import dev.ztna.proto.policy.v1.HttpRequestInfo;
 import dev.ztna.proto.policy.v1.DecisionServiceGrpc;
 import dev.ztna.proto.policy.v1.Subject;
 import io.grpc.StatusRuntimeException;
@@ -55,14 +56,26 @@ public class PolicyClient {
 
     /** Decides with an explicit source address (re-verification runs outside the user's call). */
     public DecideResponse decide(Caller caller, String app, String requestId, String source) {
-        DecideRequest request = DecideRequest.newBuilder()
+        return decide(request(caller, app, requestId, source).build());
+    }
+
+    /** Decides one web request through the proxy: action http, with its method and path (no query). */
+    public DecideResponse decideWeb(Caller caller, String app, String method, String path, String requestId, String source) {
+        return decide(request(caller, app, requestId, source).setAction("http")
+                .setHttp(HttpRequestInfo.newBuilder().setMethod(method).setPath(path)).build());
+    }
+
+    private DecideRequest.Builder request(Caller caller, String app, String requestId, String source) {
+        return DecideRequest.newBuilder()
                 .setSubject(Subject.newBuilder().setUserId(caller.subject()).setUsername(caller.name())
                         .addAllGroups(caller.groups()).addAllRoles(caller.roles())
                         .putAllAttributes(caller.attributes()))
                 .setApp(app)
                 .setRequestId(requestId)
-                .setContext(context(caller, source))
-                .build();
+                .setContext(context(caller, source));
+    }
+
+    private DecideResponse decide(DecideRequest request) {
         try {
             DecideResponse response = policy.withDeadlineAfter(config.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .decide(request);

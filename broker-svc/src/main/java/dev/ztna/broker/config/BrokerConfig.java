@@ -47,4 +47,31 @@ public interface BrokerConfig {
     /** A session no broker carried a tunnel of for this long ends (it would otherwise stay open forever). */
     @WithDefault("PT15M")
     Duration unusedSessionTimeout();
+
+    Web web();
+
+    /** The identity-aware web proxy (docs/broker.md, "Web apps"). */
+    interface Web {
+        /**
+         * Web domains: a request for host {@code APP.DOMAIN} (any port) is proxied to app {@code APP}. None set: the
+         * web proxy is off and every request is served as before.
+         */
+        java.util.Optional<java.util.List<String>> domains();
+
+        /** identity-svc's browser login as the browser reaches it, e.g. https://login.example.com/web/login. */
+        @WithDefault("http://localhost:8081/web/login")
+        String loginUrl();
+
+        /** The scheme browsers use for app hosts (TLS usually ends in front of the broker): https, or http for a dev stack. */
+        @WithDefault("https")
+        String scheme();
+
+        /** Request bodies larger than this are refused with 413. */
+        @WithDefault("10485760")
+        long maxRequestBody();
+
+        /** How long an app may take to start its answer before the browser gets 504. */
+        @WithDefault("PT60S")
+        Duration responseTimeout();
+    }
 }

@@ -19,7 +19,7 @@ public final class AttachedConnector {
     private final ServerCallStreamObserver<AttachResponse> control;
     private volatile long lastSeenMillis = System.currentTimeMillis();
     /** The tunnels this connector carries right now. */
-    private final Set<Splice> carrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<AppStream> carrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The control call's event loop: it is written from there only. */
     private final Context context = Vertx.currentContext();
 
@@ -89,18 +89,18 @@ public final class AttachedConnector {
         }
     }
 
-    void carry(Splice splice) {
-        carrying.add(splice);
+    void carry(AppStream stream) {
+        carrying.add(stream);
     }
 
-    void release(Splice splice) {
-        carrying.remove(splice);
+    void release(AppStream stream) {
+        carrying.remove(stream);
     }
 
     /** Cuts every tunnel this connector carries (it is gone); returns how many. */
     int cutAll(io.grpc.Status status) {
-        List<Splice> cut = List.copyOf(carrying);
-        cut.forEach(s -> s.cut(status));
+        List<AppStream> cut = List.copyOf(carrying);
+        cut.forEach(s -> s.lost(status));
         return cut.size();
     }
 

@@ -10,11 +10,12 @@ import io.grpc.stub.StreamObserver;
 /** The connector's side of one tunnelled TCP connection: the first frame names the dial order it answers. */
 public final class ConnectorData implements StreamObserver<DataRequest> {
 
+    private static final Status LOST = Status.UNAVAILABLE.withDescription("the connection to the app was lost");
     private final ServerCallStreamObserver<DataResponse> call;
     private final Splice.Side<DataResponse> side;
     private final Caller caller;
     private final TunnelBroker broker;
-    private volatile Splice splice;
+    private volatile AppStream stream;
 
     ConnectorData(ServerCallStreamObserver<DataResponse> call, Caller caller, TunnelBroker broker) {
         this.call = call;
@@ -23,15 +24,15 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
         this.broker = broker;
         call.disableAutoRequest();
         call.setOnReadyHandler(() -> {
-            Splice s = splice;
+            AppStream s = stream;
             if (s != null) {
                 s.connectorReady();
             }
         });
         call.setOnCancelHandler(() -> {
-            Splice s = splice;
+            AppStream s = stream;
             if (s != null) {
-                s.cut(Status.UNAVAILABLE.withDescription("the connection to the app was lost"));
+                s.lost(LOST);
             }
         });
         call.request(1);
@@ -43,7 +44,7 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
 
     @Override
     public void onNext(DataRequest request) {
-        Splice s = splice;
+        AppStream s = stream;
         if (s != null) {
             if (request.hasData()) {
                 s.fromApp(request.getData());
@@ -55,24 +56,24 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
                     .asRuntimeException()));
             return;
         }
-        broker.answer(request.getOpen().getStreamId(), caller, this).ifPresentOrElse(sp -> {
-                    splice = sp;
-                    sp.start();
+        broker.answer(request.getOpen().getStreamId(), caller, this).ifPresentOrElse(answered -> {
+                    stream = answered;
+                    answered.start();
                 },
                 () -> side.run(() -> call.onError(Status.NOT_FOUND.withDescription("no such stream").asRuntimeException())));
     }
 
     @Override
     public void onError(Throwable t) {
-        Splice s = splice;
+        AppStream s = stream;
         if (s != null) {
-            s.cut(Status.UNAVAILABLE.withDescription("the connection to the app was lost"));
+            s.lost(LOST);
         }
     }
 
     @Override
     public void onCompleted() {
-        Splice s = splice;
+        AppStream s = stream;
         if (s != null) {
             s.appEof();
         } else {

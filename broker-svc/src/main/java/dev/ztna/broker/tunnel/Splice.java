@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each call lives on its own connection's event loop and is only ever touched from there: a frame read on one loop
  * is handed to the other loop to be written. Nothing is written after a call is closed.
  */
-public final class Splice {
+public final class Splice implements AppStream {
 
     /** Frames handed to the other loop but not yet written, per direction, before reading pauses. */
     static final int MAX_IN_FLIGHT = 4;
@@ -91,7 +91,8 @@ public final class Splice {
     }
 
     /** Starts the flow in both directions. */
-    void start() {
+    @Override
+    public void start() {
         user.run(() -> user.call().request(1));
         connector.run(() -> connector.call().request(1));
     }
@@ -101,7 +102,8 @@ public final class Splice {
         forward(up, connector, DataResponse.newBuilder().setData(data).build());
     }
 
-    void fromApp(ByteString data) {
+    @Override
+    public void fromApp(ByteString data) {
         activity.carried(false, data.size());
         forward(down, user, TunnelResponse.newBuilder().setData(data).build());
     }
@@ -116,7 +118,8 @@ public final class Splice {
         });
     }
 
-    void appEof() {
+    @Override
+    public void appEof() {
         user.run(() -> {
             if (!closed.get()) {
                 user.call().onNext(TunnelResponse.newBuilder().setEof(true).build());
@@ -126,14 +129,19 @@ public final class Splice {
         });
     }
 
-    /** The connector's call can take more (runs on its loop). */
-    void connectorReady() {
+    @Override
+    public void connectorReady() {
         up.resume();
     }
 
     /** The user's call can take more (runs on its loop). */
     void userReady() {
         down.resume();
+    }
+
+    @Override
+    public void lost(Status status) {
+        cut(status);
     }
 
     /** Cuts both calls; the user sees {@code status}. */

@@ -36,7 +36,16 @@ public class TunnelBroker {
         return t;
     });
 
-    private record Pending(UserTunnel user, LiveSession session, AttachedConnector connector) {
+    private record Pending(Dialer dialer, String app, AttachedConnector connector) {
+    }
+
+    /** Who waits for a connector to answer a dial order: a user's tunnel, or the web proxy. */
+    public interface Dialer {
+        /** No connector answered; {@code status} is what to tell the user. */
+        void fail(Status status);
+
+        /** The connector answered with {@code data}: returns the stream its frames are to feed. */
+        AppStream answered(ConnectorData data, AttachedConnector connector);
     }
 
     public TunnelBroker(ConnectorRegistry connectors, BrokerConfig config) {
@@ -61,24 +70,50 @@ public class TunnelBroker {
     }
 
     void dial(UserTunnel user, LiveSession session) {
-        Optional<AttachedConnector> connector = connectors.pick(session.app());
+        dial(session.app(), new Dialer() {
+            @Override
+            public void fail(Status status) {
+                user.fail(status);
+            }
+
+            @Override
+            public AppStream answered(ConnectorData data, AttachedConnector connector) {
+                Splice[] holder = new Splice[1];
+                Splice splice = new Splice(user.side(), data.side(), () -> {
+                    session.remove(holder[0]);
+                    connector.release(holder[0]);
+                }, session::carried);
+                holder[0] = splice;
+                session.add(splice, connector.name());
+                user.spliced(splice);
+                return splice;
+            }
+        });
+    }
+
+    /**
+     * Orders a connector fronting {@code app} to reach it and open a data stream back; the dialer hears the answer,
+     * or a failure (no connector: NOT_FOUND like any unknown app; no answer in time: UNAVAILABLE).
+     */
+    public void dial(String app, Dialer dialer) {
+        Optional<AttachedConnector> connector = connectors.pick(app);
         if (connector.isEmpty()) {
-            user.fail(NOT_FOUND);
+            dialer.fail(NOT_FOUND);
             return;
         }
         String streamId = UUID.randomUUID().toString();
-        pending.put(streamId, new Pending(user, session, connector.get()));
+        pending.put(streamId, new Pending(dialer, app, connector.get()));
         try {
-            connector.get().dial(streamId, session.app());
+            connector.get().dial(streamId, app);
         } catch (RuntimeException e) {
             pending.remove(streamId);
-            user.fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
+            dialer.fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
             return;
         }
         timers.schedule(() -> {
             Pending stale = pending.remove(streamId);
             if (stale != null) {
-                stale.user().fail(Status.UNAVAILABLE.withDescription("the app did not answer in time"));
+                stale.dialer().fail(Status.UNAVAILABLE.withDescription("the app did not answer in time"));
             }
         }, config.dialTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -86,27 +121,19 @@ public class TunnelBroker {
     public void dialFailed(String streamId, AttachedConnector from, String reason) {
         Pending p = pending.get(streamId);
         if (p != null && p.connector() == from && pending.remove(streamId, p)) {
-            LOG.infof("connector %s could not reach app %s: %s", from.name(), p.session().app(), reason);
-            p.user().fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
+            LOG.infof("connector %s could not reach app %s: %s", from.name(), p.app(), reason);
+            p.dialer().fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
         }
     }
 
-    /** A connector answered a dial order; returns the splice, or empty when the stream id is not its to answer. */
-    Optional<Splice> answer(String streamId, Caller connectorCaller, ConnectorData data) {
+    /** A connector answered a dial order; returns the stream to feed, or empty when the stream id is not its to answer. */
+    Optional<AppStream> answer(String streamId, Caller connectorCaller, ConnectorData data) {
         Pending p = pending.get(streamId);
         if (p == null || !p.connector().principal().equals(connectorCaller.subject()) || !pending.remove(streamId, p)) {
             return Optional.empty();
         }
-        LiveSession session = p.session();
-        Splice[] holder = new Splice[1];
-        Splice splice = new Splice(p.user().side(), data.side(), () -> {
-            session.remove(holder[0]);
-            p.connector().release(holder[0]);
-        }, session::carried);
-        holder[0] = splice;
-        session.add(splice, p.connector().name());
-        p.connector().carry(splice);
-        p.user().spliced(splice);
-        return Optional.of(splice);
+        AppStream stream = p.dialer().answered(data, p.connector());
+        p.connector().carry(stream);
+        return Optional.of(stream);
     }
 }

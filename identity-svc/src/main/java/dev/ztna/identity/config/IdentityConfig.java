@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "ztna.identity")
@@ -52,6 +53,29 @@ public interface IdentityConfig {
 
     /** JSON file with users and service accounts to create at startup when absent (see docs/identity.md, "Bootstrap"). */
     Optional<String> bootstrapFile();
+
+    Web web();
+
+    /** Browser login for the broker's web proxy (/web/login); see docs/identity.md, "Web apps". */
+    interface Web {
+        /**
+         * The broker's web domains: a login may send the browser back only to {@code https://APP.DOMAIN[:port]
+         * /.ztna/callback} for one of these. None set: browser logins for web apps are off.
+         */
+        Optional<List<String>> redirectDomains();
+
+        /** Also allow plain-http callbacks (a dev stack or a test on loopback); never in production. */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /** How long the one-time code in the callback may wait to be redeemed by the broker. */
+        @WithDefault("PT60S")
+        Duration codeTtl();
+
+        /** The identity host's login cookie is Secure (HTTPS only); turn off only for plain-HTTP tests. */
+        @WithDefault("true")
+        boolean cookieSecure();
+    }
 
     /** Lockout with exponential backoff after repeated failed passwords or codes. */
     interface Lockout {

@@ -28,6 +28,9 @@ import dev.ztna.identity.service.AuthenticationFailure;
 import dev.ztna.identity.service.Authenticator;
 import dev.ztna.identity.service.LoginThrottle;
 import dev.ztna.identity.service.TokenIssuer;
+import dev.ztna.identity.service.WebLogins;
+import dev.ztna.proto.identity.v1.RedeemWebLoginRequest;
+import dev.ztna.proto.identity.v1.RedeemWebLoginResponse;
 import dev.ztna.proto.identity.v1.AuthService;
 import dev.ztna.proto.identity.v1.LoginRequest;
 import dev.ztna.proto.identity.v1.LoginResponse;
@@ -55,11 +58,13 @@ public class AuthGrpcService implements AuthService {
     private final DeviceLogins deviceLogins;
     private final FederationConfig federation;
     private final dev.ztna.identity.federation.StartLimiter startLimiter;
+    private final WebLogins webLogins;
 
     public AuthGrpcService(Authenticator authenticator, Revocations revocations, TokenVerifier verifier,
                            RefreshTokens refreshTokens, DeviceLogins deviceLogins, FederationConfig federation,
-                           dev.ztna.identity.federation.StartLimiter startLimiter) {
+                           dev.ztna.identity.federation.StartLimiter startLimiter, WebLogins webLogins) {
         this.authenticator = authenticator;
+        this.webLogins = webLogins;
         this.startLimiter = startLimiter;
         this.deviceLogins = deviceLogins;
         this.federation = federation;
@@ -233,6 +238,23 @@ public class AuthGrpcService implements AuthService {
             out.setRefreshToken(token.refreshToken());
         }
         return Uni.createFrom().item(out.build());
+    }
+
+    @Override
+    @Blocking
+    public Uni<RedeemWebLoginResponse> redeemWebLogin(RedeemWebLoginRequest request) {
+        Caller broker = CallerContext.requireRole("broker");
+        if (request.getCode().isEmpty() || request.getCode().length() > 128) {
+            throw Errors.invalidArgument("code", "must be the code the login sent to the callback");
+        }
+        if (request.getRedirectUri().isEmpty() || request.getRedirectUri().length() > 512) {
+            throw Errors.invalidArgument("redirect_uri", "must be the callback URI the code was sent to");
+        }
+        WebLogins.Redeemed redeemed = webLogins.redeem(request.getCode(), request.getRedirectUri(), broker.name())
+                .orElseThrow(() -> Errors.failedPrecondition("WEB_CODE_INVALID",
+                        "the login code is unknown, used, expired or for another app; log in again"));
+        return Uni.createFrom().item(RedeemWebLoginResponse.newBuilder().setAccessToken(redeemed.token())
+                .setExpiresAt(timestamp(redeemed.expiresAt())).build());
     }
 
     @Override
