@@ -114,9 +114,12 @@ public final class DevStack {
                   # and in a third terminal:  echo hello | nc -q1 127.0.0.1 9000
                   %s login bob --totp $(./ztna-dev totp bob); %s connect echo --local-port 9001   # -> app not found
 
+                Web apps: an HTTP app added with ZTNA_DEV_APPS=wiki=127.0.0.1:8000 is served at
+                  http://wiki.apps.localhost:%d/   (sign in as alice in the browser; docs/web-apps.md)
+
                 Press Ctrl-C to stop everything.
                 """, work.resolve("logs"), p.identity(), p.policy(), p.broker(), p.audit(), p.echo(),
-                Totp.uri("ZTNA-demo", "alice", suite.user("alice").totpSecret()), ztna, ztna, ztna, ztna, ztna);
+                Totp.uri("ZTNA-demo", "alice", suite.user("alice").totpSecret()), ztna, ztna, ztna, ztna, ztna, p.broker());
         stopped.await();
     }
 }
