@@ -7,7 +7,6 @@ import dev.ztna.common.auth.BearerCredentials;
 import dev.ztna.common.crypto.Totp;
 import dev.ztna.proto.identity.v1.AuthServiceGrpc;
 import dev.ztna.proto.identity.v1.LoginRequest;
-import dev.ztna.proto.identity.v1.LogoutRequest;
 import dev.ztna.proto.identity.v1.VerifyMfaRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -40,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -310,18 +308,29 @@ class WebProxyIT {
 
     @Test
     @Order(5)
-    void aRevokedLoginIsRefusedOnItsNextRequest() throws Exception {
+    void signingOutEndsTheLoginOnEveryAppHostAtItsNextRequest() throws Exception {
         Map<String, String> cookie = Map.of("Cookie", "__Host-ztna_web=" + webCookie);
         assertEquals(200, web("web", "GET", "/", cookie, null).status);
-        AuthServiceGrpc.newBlockingStub(identity).withCallCredentials(new BearerCredentials(webCookie))
-                .withDeadlineAfter(10, TimeUnit.SECONDS).logout(LogoutRequest.getDefaultInstance());
+        Reply out = web("web", "GET", "/.ztna/logout", cookie, null);
+        assertEquals(303, out.status);
+        assertEquals(suite.identityUrl() + "/web/logout", out.header("location"));
+        assertTrue(out.setCookie("__Host-ztna_web").contains("Max-Age=0"), out.setCookie("__Host-ztna_web"));
+        // a GET never ends the login (no other site can force a sign-out); the form's POST does
+        Reply confirm = http(URI.create(out.header("location")), "GET", Map.of("Cookie", "ztna_web_login=" + loginCookie), null);
+        assertEquals(200, confirm.status);
+        assertTrue(confirm.text().contains("action=\"/web/logout\""));
+        Reply signedOut = http(URI.create(out.header("location")), "POST",
+                Map.of("Cookie", "ztna_web_login=" + loginCookie, "Content-Type", "application/x-www-form-urlencoded"), new byte[0]);
+        assertEquals(200, signedOut.status, signedOut.text());
+
+        // the revocation reaches the broker: even a copy of the old cookie is refused (back to sign-in)
         long deadline = System.currentTimeMillis() + 10_000;
         int status = 200;
         while (status == 200 && System.currentTimeMillis() < deadline) {
             status = web("web", "GET", "/", cookie, null).status;
         }
-        assertEquals(302, status, "after logout the web session is gone: back to sign-in");
-        // and the login at identity-svc (the same login session) no longer signs the browser in silently
+        assertEquals(302, status, "after signing out the web session is gone: back to sign-in");
+        // and the login at identity-svc no longer signs the browser in silently
         Reply start = web("web", "GET", "/", Map.of(), null);
         Reply form = http(URI.create(start.header("location")), "GET", Map.of("Cookie", "ztna_web_login=" + loginCookie), null);
         assertEquals(200, form.status);

@@ -143,9 +143,10 @@ public class WebProxy {
         if (CALLBACK.equals(path)) {
             callback(ctx, app.get());
         } else if (LOGOUT.equals(path)) {
+            // this host's cookie goes now; identity-svc then offers to end the login itself (every app host of it)
             request.resume();
-            WebPages.secure(request.response()).addCookie(expired(SESSION_COOKIE));
-            WebPages.send(request.response(), 200, "Signed out", "You are signed out of " + app.get() + ".");
+            WebPages.secure(request.response()).addCookie(expired(SESSION_COOKIE)).setStatusCode(303)
+                    .putHeader("Location", config.loginUrl().replaceFirst("/login$", "/logout")).end();
         } else {
             proxy(ctx, app.get());
         }

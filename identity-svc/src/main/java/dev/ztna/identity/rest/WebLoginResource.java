@@ -149,6 +149,27 @@ public class WebLoginResource {
         }
     }
 
+    /** Sign out everywhere: a confirmation form (a GET never ends a login, so no other site can force it). */
+    @GET
+    @Path("/logout")
+    @Produces(MediaType.TEXT_HTML)
+    public Response logoutPage() {
+        return Html.page(200, "Sign out", "<p>Sign out of every app you reached with this sign-in?</p>"
+                + "<form method=\"post\" action=\"/web/logout\"><button type=\"submit\">Sign out everywhere</button></form>");
+    }
+
+    /** Ends the login session behind the cookie: every app host's session of it is refused at its next request. */
+    @POST
+    @Path("/logout")
+    @Produces(MediaType.TEXT_HTML)
+    public Response logout(@CookieParam(LOGIN_COOKIE) String login) {
+        if (login != null && !login.isEmpty() && login.length() <= 128) {
+            refreshTokens.logout(login);
+        }
+        return Html.builder(200, "Signed out", "<p>You are signed out. Apps ask you to sign in again.</p>")
+                .cookie(loginCookie("", 0)).build();
+    }
+
     /** Where the browser goes back to: a checked callback URI and the app host's state, echoed untouched. */
     private record Target(URI redirectUri, String state) {
     }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -61,6 +62,28 @@ public class RefreshTokens {
         stored.expiresAt = now.plus(config.refreshTokenTtl());
         tokens.persist(stored);
         return token;
+    }
+
+    /**
+     * Ends the login session a refresh token belongs to (a browser signing out at identity-svc, which holds no access
+     * token): every token of it is refused from now on, everywhere. False when the token leads to no live login.
+     */
+    public boolean logout(String token) {
+        byte[] hash = Authenticator.sha256(token);
+        Optional<Revocation> done = QuarkusTransaction.requiringNew().call(() -> {
+            RefreshToken stored = tokens.findById(hash);
+            LoginSession session = stored == null ? null : loginSessions.findById(stored.loginSessionId);
+            UserAccount user = session == null ? null : users.findById(session.userId);
+            if (user == null || session.revokedAt != null) {
+                return Optional.<Revocation>empty();
+            }
+            Revocation r = revocations.revokeSession(session, user.username, user.username, "logged out");
+            audit.record(audit.event("auth.logout", user.username, Outcome.OUTCOME_SUCCESS, "signed out in the browser")
+                    .setSessionId(session.id.toString()).build());
+            return Optional.of(r);
+        });
+        done.ifPresent(revocations::publish);
+        return done.isPresent();
     }
 
     private sealed interface Result permits Refreshed, Refused, Reused {
