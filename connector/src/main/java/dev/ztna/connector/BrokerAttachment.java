@@ -12,6 +12,8 @@ import dev.ztna.proto.broker.v1.DataOpen;
 import dev.ztna.proto.broker.v1.DataRequest;
 import dev.ztna.proto.broker.v1.DataResponse;
 import dev.ztna.proto.broker.v1.DialFailure;
+import dev.ztna.common.tunnel.DataChannel;
+import dev.ztna.common.tunnel.SocketRelay;
 import dev.ztna.proto.broker.v1.DialOrder;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -172,11 +174,35 @@ final class BrokerAttachment implements Runnable {
             }
             return;
         }
+        if (!order.getDataTicket().isEmpty()) {
+            relayOverDataChannel(order, socket, control);
+            return;
+        }
         SocketBridge<DataRequest> bridge = new SocketBridge<>(socket, data -> DataRequest.newBuilder().setData(data).build());
         StreamObserver<DataRequest> out = stub.data(bridge.responses(DataResponse::getData, DataResponse::getEof,
                 t -> LOG.fine("data stream " + order.getStreamId() + " ended: " + t)));
         out.onNext(DataRequest.newBuilder().setOpen(DataOpen.newBuilder().setStreamId(order.getStreamId())).build());
         bridge.start(workers);
+    }
+
+    /** The fast path: the app's connection is relayed as raw bytes over the broker's TCP data channel. */
+    private void relayOverDataChannel(DialOrder order, Socket app, StreamObserver<AttachRequest> control) {
+        Socket broker = new Socket();
+        try {
+            broker.setTcpNoDelay(true);
+            broker.connect(new InetSocketAddress(java.net.URI.create("tcp://" + target).getHost(), order.getDataPort()), 5_000);
+            DataChannel.writeHello(broker.getOutputStream(), DataChannel.CONNECTOR, order.getDataTicket().toByteArray());
+        } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(app);
+            closeQuietly(broker);
+            synchronized (control) {
+                control.onNext(AttachRequest.newBuilder().setDialFailure(DialFailure.newBuilder()
+                        .setStreamId(order.getStreamId()).setReason("broker data channel unreachable: " + e.getMessage()))
+                        .build());
+            }
+            return;
+        }
+        new SocketRelay(app, broker, (toBroker, bytes) -> { }, () -> { }).start(workers);
     }
 
     private static void closeQuietly(Socket socket) {

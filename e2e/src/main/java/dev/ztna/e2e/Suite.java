@@ -51,14 +51,15 @@ public final class Suite implements AutoCloseable {
     }
 
     /** {@code broker2}: the second broker's port, when the suite runs two brokers sharing the database. */
-    public record Ports(int postgres, int identity, int policy, int broker, int audit, int echo, int broker2) {
+    public record Ports(int postgres, int identity, int policy, int broker, int audit, int echo, int broker2,
+                        int brokerData, int broker2Data) {
 
         public static Ports fixed() {
-            return new Ports(5433, 8081, 8082, 8083, 8084, 7007, 8085);
+            return new Ports(5433, 8081, 8082, 8083, 8084, 7007, 8085, 8093, 8095);
         }
 
         public static Ports random() throws IOException {
-            return new Ports(free(), free(), free(), free(), free(), free(), free());
+            return new Ports(free(), free(), free(), free(), free(), free(), free(), free(), free());
         }
     }
 
@@ -225,7 +226,9 @@ public final class Suite implements AutoCloseable {
         Map<String, String> brokerEnv = new HashMap<>(Map.of(
                 "ZTNA_BROKER_WEB_DOMAINS", WEB_DOMAIN,
                 "ZTNA_BROKER_WEB_SCHEME", "http",
-                "ZTNA_BROKER_WEB_LOGIN_URL", identityUrl() + "/web/login"));
+                "ZTNA_BROKER_WEB_LOGIN_URL", identityUrl() + "/web/login",
+                "ZTNA_BROKER_DATA_CHANNEL_PORT", Integer.toString(ports.brokerData()),
+                "ZTNA_BROKER_DATA_CHANNEL_HOST", "127.0.0.1"));
         brokerEnv.putAll(Map.of(
                 "ZTNA_SERVICE_ACCOUNT_CLIENT_SECRET", secrets.get("broker-svc"),
                 "QUARKUS_GRPC_CLIENTS_POLICY_PORT", Integer.toString(ports.policy()),
@@ -247,6 +250,7 @@ public final class Suite implements AutoCloseable {
             // after the first is ready, so the two do not race on the schema migration
             Map<String, String> env = new HashMap<>(brokerEnv);
             env.put("ZTNA_BROKER_INSTANCE_ID", "broker-2");
+            env.put("ZTNA_BROKER_DATA_CHANNEL_PORT", Integer.toString(ports.broker2Data()));
             service("broker-svc-2", "broker-svc", ports.broker2(), "broker", dbPasswords, logs, env)
                     .awaitHttp200("http://localhost:" + ports.broker2() + "/q/health/ready", timeout);
         }

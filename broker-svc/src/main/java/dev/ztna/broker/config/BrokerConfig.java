@@ -74,4 +74,16 @@ public interface BrokerConfig {
         @WithDefault("PT60S")
         Duration responseTimeout();
     }
+
+    DataChannel dataChannel();
+
+    /** The TCP data channel: bulk TCP relayed as raw bytes (AccessService/OpenDataChannel). */
+    interface DataChannel {
+        /** Its TCP port; absent: off (tunnels use gRPC streams only). */
+        java.util.Optional<Integer> port();
+
+        /** The address it listens on. */
+        @WithDefault("0.0.0.0")
+        String host();
+    }
 }

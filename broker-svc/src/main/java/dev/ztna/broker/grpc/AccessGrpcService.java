@@ -3,7 +3,14 @@ package dev.ztna.broker.grpc;
 import com.google.protobuf.Timestamp;
 import dev.ztna.broker.service.SessionManager;
 import dev.ztna.broker.tunnel.LiveSession;
+import dev.ztna.broker.tunnel.DataChannelServer;
 import dev.ztna.broker.tunnel.TunnelBroker;
+import com.google.protobuf.ByteString;
+import dev.ztna.proto.broker.v1.OpenDataChannelRequest;
+import dev.ztna.proto.broker.v1.OpenDataChannelResponse;
+import io.grpc.StatusRuntimeException;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import dev.ztna.common.auth.Caller;
 import dev.ztna.common.auth.CallerContext;
 import dev.ztna.common.error.Errors;
@@ -39,10 +46,12 @@ public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
 
     private final SessionManager sessions;
     private final TunnelBroker tunnels;
+    private final DataChannelServer dataChannels;
 
-    public AccessGrpcService(SessionManager sessions, TunnelBroker tunnels) {
+    public AccessGrpcService(SessionManager sessions, TunnelBroker tunnels, DataChannelServer dataChannels) {
         this.sessions = sessions;
         this.tunnels = tunnels;
+        this.dataChannels = dataChannels;
     }
 
     @Override
@@ -118,6 +127,33 @@ public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
         }
         sessions.reauthenticate(request.getSessionId(), caller);
         response.onNext(ReauthenticateResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    public void openDataChannel(OpenDataChannelRequest request, StreamObserver<OpenDataChannelResponse> response) {
+        Caller caller = CallerContext.current();
+        if (request.getSessionId().isEmpty()) {
+            throw Errors.invalidArgument("session_id", "must not be empty");
+        }
+        int port = dataChannels.port().orElseThrow(() -> Errors.failedPrecondition("DATA_CHANNEL_DISABLED",
+                "this broker has no TCP data channel; use Tunnel"));
+        Optional<LiveSession> session;
+        try {
+            session = sessions.find(request.getSessionId(), caller).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.unavailable("INTERRUPTED", "the broker is stopping; try again");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException refused) {
+                throw refused; // only ever about the caller's own session (re-authentication due)
+            }
+            throw TunnelBroker.NOT_FOUND.asRuntimeException();
+        }
+        LiveSession live = session.orElseThrow(TunnelBroker.NOT_FOUND::asRuntimeException);
+        response.onNext(OpenDataChannelResponse.newBuilder()
+                .setTicket(ByteString.copyFrom(dataChannels.ticket(live, sessions::isLive))).setPort(port).build());
         response.onCompleted();
     }
 

@@ -70,6 +70,11 @@ public class SessionManager implements TunnelBroker.SessionLookup {
         LOG.infof("broker instance %s", brokerId);
     }
 
+    /** Whether this broker still carries the session (not ended, not moved away). */
+    public boolean isLive(LiveSession session) {
+        return live.get(session.id()) == session;
+    }
+
     public String brokerId() {
         return brokerId;
     }

@@ -1,10 +1,9 @@
 package dev.ztna.broker.tunnel;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 
 /** What a connector's data stream feeds once it answered a dial order: a user's tunnel, or one proxied web request. */
-interface AppStream {
+interface AppStream extends Cuttable {
 
     /** Called once, on the connector call's loop, right after the answer: start reading. */
     void start();
@@ -13,9 +12,6 @@ interface AppStream {
 
     /** The app closed its side of the connection. */
     void appEof();
-
-    /** The connector's stream broke or the connector went away. */
-    void lost(Status status);
 
     /** The connector's call can take more (runs on its loop). */
     void connectorReady();

@@ -19,7 +19,7 @@ public final class AttachedConnector {
     private final ServerCallStreamObserver<AttachResponse> control;
     private volatile long lastSeenMillis = System.currentTimeMillis();
     /** The tunnels this connector carries right now. */
-    private final Set<AppStream> carrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Cuttable> carrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The control call's event loop: it is written from there only. */
     private final Context context = Vertx.currentContext();
 
@@ -89,22 +89,28 @@ public final class AttachedConnector {
         }
     }
 
-    void carry(AppStream stream) {
+    void carry(Cuttable stream) {
         carrying.add(stream);
     }
 
-    void release(AppStream stream) {
+    void release(Cuttable stream) {
         carrying.remove(stream);
     }
 
     /** Cuts every tunnel this connector carries (it is gone); returns how many. */
     int cutAll(io.grpc.Status status) {
-        List<AppStream> cut = List.copyOf(carrying);
-        cut.forEach(s -> s.lost(status));
+        List<Cuttable> cut = List.copyOf(carrying);
+        cut.forEach(s -> s.cut(status));
         return cut.size();
     }
 
     void dial(String streamId, String app) {
         send(AttachResponse.newBuilder().setDial(DialOrder.newBuilder().setStreamId(streamId).setApp(app)).build());
+    }
+
+    /** A dial order answered on the broker's TCP data channel with {@code ticket}. */
+    void dial(String streamId, String app, byte[] ticket, int port) {
+        send(AttachResponse.newBuilder().setDial(DialOrder.newBuilder().setStreamId(streamId).setApp(app)
+                .setDataTicket(com.google.protobuf.ByteString.copyFrom(ticket)).setDataPort(port)).build());
     }
 }

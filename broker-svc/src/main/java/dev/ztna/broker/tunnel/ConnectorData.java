@@ -32,7 +32,7 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
         call.setOnCancelHandler(() -> {
             AppStream s = stream;
             if (s != null) {
-                s.lost(LOST);
+                s.cut(LOST);
             }
         });
         call.request(1);
@@ -67,7 +67,7 @@ public final class ConnectorData implements StreamObserver<DataRequest> {
     public void onError(Throwable t) {
         AppStream s = stream;
         if (s != null) {
-            s.lost(LOST);
+            s.cut(LOST);
         }
     }
 

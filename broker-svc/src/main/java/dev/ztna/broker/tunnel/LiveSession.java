@@ -29,7 +29,7 @@ public final class LiveSession {
     private final AtomicLong bytesFromUser = new AtomicLong();
     private final AtomicLong bytesToUser = new AtomicLong();
     private final Set<String> connectors = ConcurrentHashMap.newKeySet();
-    private final Set<Splice> tunnels = ConcurrentHashMap.newKeySet();
+    private final Set<Cuttable> tunnels = ConcurrentHashMap.newKeySet();
 
     /** {@code maxDuration}, {@code idleTimeout}, {@code reauthEvery} are the policy's obligations; null means none. */
     public LiveSession(UUID id, Caller caller, String source, String app, Instant openedAt, Duration maxDuration,
@@ -173,14 +173,14 @@ public final class LiveSession {
     public record Breach(String cause, Instant since, boolean maybeElsewhere) {
     }
 
-    void add(Splice splice, String connector) {
-        tunnels.add(splice);
+    void add(Cuttable tunnel, String connector) {
+        tunnels.add(tunnel);
         connectors.add(connector);
         noteUse(Instant.now());
     }
 
-    void remove(Splice splice) {
-        tunnels.remove(splice);
+    void remove(Cuttable tunnel) {
+        tunnels.remove(tunnel);
         noteUse(Instant.now());
     }
 

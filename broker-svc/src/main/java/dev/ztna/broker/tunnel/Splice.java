@@ -139,12 +139,8 @@ public final class Splice implements AppStream {
         down.resume();
     }
 
-    @Override
-    public void lost(Status status) {
-        cut(status);
-    }
-
     /** Cuts both calls; the user sees {@code status}. */
+    @Override
     public void cut(Status status) {
         if (closed.compareAndSet(false, true)) {
             user.run(() -> safely(() -> user.call().onError(status.asRuntimeException())));

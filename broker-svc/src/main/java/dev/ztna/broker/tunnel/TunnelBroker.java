@@ -36,7 +36,8 @@ public class TunnelBroker {
         return t;
     });
 
-    private record Pending(Dialer dialer, String app, AttachedConnector connector) {
+    /** {@code dataTicket}: the order is answered on the TCP data channel, never by a Data stream. */
+    private record Pending(Dialer dialer, String app, AttachedConnector connector, byte[] dataTicket) {
     }
 
     /** Who waits for a connector to answer a dial order: a user's tunnel, or the web proxy. */
@@ -96,19 +97,40 @@ public class TunnelBroker {
      * or a failure (no connector: NOT_FOUND like any unknown app; no answer in time: UNAVAILABLE).
      */
     public void dial(String app, Dialer dialer) {
+        dial(app, dialer, null, 0);
+    }
+
+    /**
+     * Orders a connector to answer on the TCP data channel (port {@code port}) with {@code ticket}; the dialer hears
+     * only failures ({@link #settled} ends the wait once the connector arrived). Returns the connector, if any.
+     */
+    public Optional<AttachedConnector> dialData(String app, byte[] ticket, int port, Dialer dialer) {
+        return dial(app, dialer, ticket, port);
+    }
+
+    /** The connector answered a data-channel order: stop waiting for it. */
+    public void settled(byte[] ticket) {
+        pending.values().removeIf(p -> p.dataTicket() != null && java.security.MessageDigest.isEqual(p.dataTicket(), ticket));
+    }
+
+    private Optional<AttachedConnector> dial(String app, Dialer dialer, byte[] dataTicket, int dataPort) {
         Optional<AttachedConnector> connector = connectors.pick(app);
         if (connector.isEmpty()) {
             dialer.fail(NOT_FOUND);
-            return;
+            return Optional.empty();
         }
         String streamId = UUID.randomUUID().toString();
-        pending.put(streamId, new Pending(dialer, app, connector.get()));
+        pending.put(streamId, new Pending(dialer, app, connector.get(), dataTicket));
         try {
-            connector.get().dial(streamId, app);
+            if (dataTicket == null) {
+                connector.get().dial(streamId, app);
+            } else {
+                connector.get().dial(streamId, app, dataTicket, dataPort);
+            }
         } catch (RuntimeException e) {
             pending.remove(streamId);
             dialer.fail(Status.UNAVAILABLE.withDescription("the app is unreachable right now"));
-            return;
+            return Optional.empty();
         }
         timers.schedule(() -> {
             Pending stale = pending.remove(streamId);
@@ -116,6 +138,7 @@ public class TunnelBroker {
                 stale.dialer().fail(Status.UNAVAILABLE.withDescription("the app did not answer in time"));
             }
         }, config.dialTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return connector;
     }
 
     public void dialFailed(String streamId, AttachedConnector from, String reason) {
@@ -129,7 +152,8 @@ public class TunnelBroker {
     /** A connector answered a dial order; returns the stream to feed, or empty when the stream id is not its to answer. */
     Optional<AppStream> answer(String streamId, Caller connectorCaller, ConnectorData data) {
         Pending p = pending.get(streamId);
-        if (p == null || !p.connector().principal().equals(connectorCaller.subject()) || !pending.remove(streamId, p)) {
+        if (p == null || p.dataTicket() != null || !p.connector().principal().equals(connectorCaller.subject())
+                || !pending.remove(streamId, p)) {
             return Optional.empty();
         }
         AppStream stream = p.dialer().answered(data, p.connector());

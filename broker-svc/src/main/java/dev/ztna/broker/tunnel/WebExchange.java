@@ -159,8 +159,9 @@ public final class WebExchange implements TunnelBroker.Dialer, AppStream {
         deliver(true);
     }
 
+    /** The connector's stream broke or the connector went away. */
     @Override
-    public void lost(Status status) {
+    public void cut(Status status) {
         abort();
     }
 
