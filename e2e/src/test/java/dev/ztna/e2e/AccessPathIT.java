@@ -949,6 +949,95 @@ class AccessPathIT {
 
     // ---- helpers
 
+    @Test
+    @Order(20)
+    void theTcpDataChannelRelaysRawBytesAndIsCutLikeAnyTunnel() throws Exception {
+        // the CLI's fast path: ztna connect --transport tcp
+        Path config = Files.createTempDirectory("ztna-cli-alice-tcp");
+        for (int attempt = 0; ; attempt++) {
+            Process login = cli(config, "login", "alice", "--totp", code("alice"));
+            try (OutputStream in = login.getOutputStream()) {
+                in.write((suite.user("alice").password() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(login.waitFor(60, TimeUnit.SECONDS));
+            if (login.exitValue() == 0) {
+                break;
+            }
+            assertEquals(0, attempt, "login failed twice: " + output(login));
+            Thread.sleep(30_000 - System.currentTimeMillis() % 30_000 + 200); // this step's code was spent already
+        }
+        String alice = Files.readString(config.resolve("token")).trim();
+        int localPort = Suite.free();
+        Process connect = cli(config, "connect", "echo", "--local-port", Integer.toString(localPort), "--transport", "tcp");
+        String first = new BufferedReader(new InputStreamReader(connect.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(first != null && first.startsWith("Forwarding"), "connect said: " + first);
+        List<CompletableFuture<Void>> connections = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            byte[] payload = new byte[(1 << 20) + c * 7919];
+            new Random(100 + c).nextBytes(payload);
+            connections.add(CompletableFuture.runAsync(() -> assertEchoed(localPort, payload)));
+        }
+        for (CompletableFuture<Void> connection : connections) {
+            connection.get(60, TimeUnit.SECONDS);
+        }
+        connect.destroy();
+        assertTrue(connect.waitFor(30, TimeUnit.SECONDS));
+
+        // by hand: a ticket per connection, good once, only for the session's owner
+        String session = access(alice).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        var ticket = access(alice).openDataChannel(dev.ztna.proto.broker.v1.OpenDataChannelRequest.newBuilder()
+                .setSessionId(session).build());
+        assertEquals(suite.ports().brokerData(), ticket.getPort());
+        Socket healthy = dataChannel(ticket.getTicket().toByteArray());
+        assertEquals(dev.ztna.common.tunnel.DataChannel.OK, healthy.getInputStream().read());
+        healthy.getOutputStream().write("ping;".getBytes(StandardCharsets.UTF_8));
+        assertEquals("ping;", new String(healthy.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+        try (Socket replay = dataChannel(ticket.getTicket().toByteArray())) {
+            assertEquals(dev.ztna.common.tunnel.DataChannel.NOT_FOUND, replay.getInputStream().read(), "a ticket works once");
+        }
+        try (Socket guessed = dataChannel(new byte[32])) {
+            assertEquals(dev.ztna.common.tunnel.DataChannel.NOT_FOUND, guessed.getInputStream().read());
+        }
+        // garbage on the data port is closed without an answer, and touches no one else's relay
+        try (Socket garbage = new Socket("127.0.0.1", suite.ports().brokerData())) {
+            garbage.setSoTimeout(15_000);
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(10).getBytes(StandardCharsets.UTF_8));
+            assertEquals(-1, garbage.getInputStream().read());
+        }
+        healthy.getOutputStream().write("still;".getBytes(StandardCharsets.UTF_8));
+        assertEquals("still;", new String(healthy.getInputStream().readNBytes(6), StandardCharsets.UTF_8));
+        String bobSession = access(token("bob")).openSession(OpenSessionRequest.newBuilder().setApp("echo").build()).getSessionId();
+        assertCode(Status.Code.NOT_FOUND, () -> access(alice).openDataChannel(dev.ztna.proto.broker.v1.OpenDataChannelRequest
+                .newBuilder().setSessionId(bobSession).build()));
+        assertCode(Status.Code.NOT_FOUND, () -> access(alice).openDataChannel(dev.ztna.proto.broker.v1.OpenDataChannelRequest
+                .newBuilder().setSessionId("not-a-session").build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> access(alice).openDataChannel(dev.ztna.proto.broker.v1.OpenDataChannelRequest
+                .getDefaultInstance()));
+
+        // an operator's revocation cuts the relayed connection like any tunnel of the session
+        dev.ztna.proto.broker.v1.SessionAdminServiceGrpc.newBlockingStub(channel(suite.brokerTarget()))
+                .withCallCredentials(bearer(token("admin"))).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .revokeSession(dev.ztna.proto.broker.v1.RevokeSessionRequest.newBuilder().setSessionId(session)
+                        .setReason("data channel test").build());
+        healthy.setSoTimeout(10_000);
+        int after;
+        try {
+            after = healthy.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+            after = -1;
+        }
+        assertEquals(-1, after, "the revoked session's relay is closed");
+        healthy.close();
+    }
+
+    /** A connection to the broker's TCP data channel that has sent its greeting with {@code ticket}. */
+    Socket dataChannel(byte[] ticket) throws IOException {
+        Socket socket = new Socket("127.0.0.1", suite.ports().brokerData());
+        socket.setSoTimeout(30_000);
+        dev.ztna.common.tunnel.DataChannel.writeHello(socket.getOutputStream(), dev.ztna.common.tunnel.DataChannel.USER, ticket);
+        return socket;
+    }
+
     static void assertEchoed(int port, byte[] payload) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
