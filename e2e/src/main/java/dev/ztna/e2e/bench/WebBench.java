@@ -48,8 +48,11 @@ public final class WebBench {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // without it the JDK server's keep-alive answers wait for delayed ACKs (~40 ms each): a peer that slow is no peer
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        app.setExecutor(Executors.newFixedThreadPool(4));
+        ExecutorService appThreads = Executors.newFixedThreadPool(4);
+        app.setExecutor(appThreads);
         app.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().add("Content-Type", "text/plain");
@@ -102,18 +105,22 @@ public final class WebBench {
             row("through the web proxy (token + Decide + connector, per request)", median(proxied), d);
 
             System.out.println();
-            System.out.println("| refusal (sequential, 300 each) | status | p50 | p99 |");
+            System.out.println("| refusal (sequential, 300 each, after 30 warm-up) | status | p50 | p99 |");
             System.out.println("|---|---|---|---|");
-            refusals("forbidden path (/admin on web)", suite.ports().broker(), webHost, "/admin", cookie);
-            refusals("unknown app host (nope)", suite.ports().broker(), "nope." + Suite.WEB_DOMAIN + ":" + suite.ports().broker(), "/admin", cookie);
+            String bob = "__Host-ztna_web=" + BrokerBench.login(identity, suite, "bob");
+            refusals("bob (sales) → web: exists, online, not his", suite.ports().broker(), webHost, "/pages/a", bob);
+            refusals("bob (sales) → nope: no such app", suite.ports().broker(), "nope." + Suite.WEB_DOMAIN + ":" + suite.ports().broker(), "/pages/a", bob);
+            refusals("alice → web /admin: app visible to her, path not", suite.ports().broker(), webHost, "/admin", cookie);
             identity.shutdownNow();
             policy.shutdownNow();
         } finally {
             app.stop(0);
+            appThreads.shutdownNow();
             if (haproxy != null) {
                 haproxy.destroy();
             }
         }
+        System.exit(0);
     }
 
     static final int HAPROXY_PORT = 15499;
