@@ -72,6 +72,16 @@ class WebProxyIT {
                 effect: allow
                 who: { groups: [engineering] }
                 what: { apps: [web], actions: [http], http: { methods: [POST], paths: ["/forms/*"] } }
+              - id: engineers-fresh-only
+                effect: allow
+                who: { groups: [engineering] }
+                what: { apps: [web], actions: [http], http: { methods: [GET], paths: ["/fresh/**"] } }
+                obligations: { reauth_every: PT1S }
+              - id: engineers-explain-why
+                effect: allow
+                who: { groups: [engineering] }
+                what: { apps: [web], actions: [http], http: { methods: [GET], paths: ["/why/**"] } }
+                obligations: { justification: required }
               - id: engineers-ghost
                 effect: allow
                 who: { groups: [engineering] }
@@ -261,6 +271,14 @@ class WebProxyIT {
         Reply tooLarge = web("web", "POST", "/forms/contact", Map.of("Cookie", "__Host-ztna_web=" + webCookie,
                 "Content-Length", Long.toString(64L * 1024 * 1024)), new byte[0]);
         assertEquals(413, tooLarge.status);
+        // obligations: a login older than reauth_every is sent to sign in afresh (prompt=login: no silent sign-in);
+        // a justification cannot be given by a browser, so such a rule answers 403 and names the way that can
+        Reply stale = web("web", "GET", "/fresh/report", cookie, null);
+        assertEquals(302, stale.status, stale.text());
+        assertTrue(stale.header("location").endsWith("&prompt=login"), stale.header("location"));
+        Reply why = web("web", "GET", "/why/report", cookie, null);
+        assertEquals(403, why.status);
+        assertTrue(why.text().contains("ztna connect"), why.text());
         Reply forged = web("web", "GET", "/pages/a", Map.of("Cookie", "__Host-ztna_web=" + webCookie.substring(0, 40) + "x"), null);
         assertEquals(302, forged.status, "a forged cookie is no session: sign in again");
         assertEquals(before, seenByApp.size());

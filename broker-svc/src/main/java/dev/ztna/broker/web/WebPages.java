@@ -1,5 +1,6 @@
 package dev.ztna.broker.web;
 
+import dev.ztna.common.web.HtmlPages;
 import io.vertx.core.http.HttpServerResponse;
 
 /** The few pages the web proxy answers itself: escaped text, no scripts, never cached, never framed. */
@@ -12,9 +13,7 @@ final class WebPages {
         if (response.headWritten() || response.ended() || response.closed()) {
             return;
         }
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
-                + "</title><style>body{font-family:sans-serif;max-width:36em;margin:4em auto}</style></head><body><h1>"
-                + escape(title) + "</h1><p>" + escape(text) + "</p></body></html>";
+        String html = HtmlPages.document(title, "<p>" + HtmlPages.escape(text) + "</p>");
         secure(response).setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(html);
     }
 
@@ -23,20 +22,5 @@ final class WebPages {
                 .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Referrer-Policy", "no-referrer");
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ztna.identity.rest;
 
+import dev.ztna.common.web.HtmlPages;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -22,9 +23,7 @@ final class Html {
      * after a POST, so a login form that hands the browser back to an app host must name it).
      */
     static Response.ResponseBuilder builder(int status, String title, String bodyHtml, String formTarget) {
-        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
-                + "</title><style>body{font-family:sans-serif;max-width:32em;margin:4em auto}.error{color:#b00}</style>"
-                + "</head><body><h1>" + escape(title) + "</h1>" + bodyHtml + "</body></html>";
+        String html = HtmlPages.document(title, bodyHtml);
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(html)
                 .header("Cache-Control", "no-store")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
@@ -34,17 +33,6 @@ final class Html {
     }
 
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return HtmlPages.escape(text);
     }
 }

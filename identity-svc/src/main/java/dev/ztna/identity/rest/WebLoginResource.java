@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -66,12 +67,7 @@ public class WebLoginResource {
     public Response loginPage(@QueryParam("redirect_uri") String redirectUri, @QueryParam("state") String state,
                               @QueryParam("prompt") String prompt, @CookieParam(LOGIN_COOKIE) String login,
                               @Context HttpServerRequest http) {
-        Target target;
-        try {
-            target = target(redirectUri, state);
-        } catch (WebLogins.BadRedirect e) {
-            return Html.page(400, "Invalid request", "<p>" + Html.escape(e.getMessage()) + "</p>");
-        }
+        Target target = target(redirectUri, state);
         // prompt=login: the app's policy wants a fresh password + code (re-authentication interval), not the old login
         if (login != null && !login.isEmpty() && login.length() <= 128 && !"login".equals(prompt)) {
             try {
@@ -90,12 +86,7 @@ public class WebLoginResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response login(MultivaluedMap<String, String> form, @Context HttpServerRequest http) {
-        Target target;
-        try {
-            target = target(form.getFirst("redirect_uri"), form.getFirst("state"));
-        } catch (WebLogins.BadRedirect e) {
-            return Html.page(400, "Invalid request", "<p>" + Html.escape(e.getMessage()) + "</p>");
-        }
+        Target target = target(form.getFirst("redirect_uri"), form.getFirst("state"));
         String username = form.getFirst("username");
         String password = form.getFirst("password");
         if (username == null || !USERNAME.matcher(username).matches()) {
@@ -119,12 +110,7 @@ public class WebLoginResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response mfa(MultivaluedMap<String, String> form, @Context HttpServerRequest http) {
-        Target target;
-        try {
-            target = target(form.getFirst("redirect_uri"), form.getFirst("state"));
-        } catch (WebLogins.BadRedirect e) {
-            return Html.page(400, "Invalid request", "<p>" + Html.escape(e.getMessage()) + "</p>");
-        }
+        Target target = target(form.getFirst("redirect_uri"), form.getFirst("state"));
         String challenge = form.getFirst("challenge_id");
         String code = form.getFirst("code");
         if (challenge == null || !CHALLENGE.matcher(challenge).matches()) {
@@ -168,6 +154,12 @@ public class WebLoginResource {
         }
         return Html.builder(200, "Signed out", "<p>You are signed out. Apps ask you to sign in again.</p>")
                 .cookie(loginCookie("", 0)).build();
+    }
+
+    /** A callback or state this server may not send a browser back with: 400, naming what is wrong. */
+    @ServerExceptionMapper
+    Response badRedirect(WebLogins.BadRedirect e) {
+        return Html.page(400, "Invalid request", "<p>" + Html.escape(e.getMessage()) + "</p>");
     }
 
     /** Where the browser goes back to: a checked callback URI and the app host's state, echoed untouched. */
