@@ -163,30 +163,22 @@ final class ConnectCommand implements Callable<Integer> {
             if (answer != DataChannel.OK) {
                 System.err.println("ztna: connection to " + app + " refused: " + (answer == DataChannel.NOT_FOUND
                         ? "app not found (or the session ended)" : "the app is unreachable right now"));
-                closeQuietly(broker);
-                closeQuietly(local);
+                SocketRelay.closeQuietly(broker);
+                SocketRelay.closeQuietly(local);
                 return;
             }
         } catch (StatusRuntimeException e) {
             System.err.println("ztna: connection to " + app + " refused: " + Messages.explain(e));
-            closeQuietly(broker);
-            closeQuietly(local);
+            SocketRelay.closeQuietly(broker);
+            SocketRelay.closeQuietly(local);
             return;
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("ztna: the broker's data channel is unreachable (" + e.getMessage() + "); try --transport grpc");
-            closeQuietly(broker);
-            closeQuietly(local);
+            SocketRelay.closeQuietly(broker);
+            SocketRelay.closeQuietly(local);
             return;
         }
         new SocketRelay(local, broker, (toBroker, bytes) -> { }, () -> { }).start(workers);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
     }
 
     private void tunnel(AccessServiceGrpc.AccessServiceStub tunnels, String sessionId, Socket socket) {

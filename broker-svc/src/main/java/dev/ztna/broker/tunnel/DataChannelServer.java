@@ -109,7 +109,7 @@ public class DataChannelServer {
             try {
                 Socket socket = server.accept();
                 if (!greeting.tryAcquire()) {
-                    quietly(socket); // too many connections still owing their greeting: shed load, keep live relays
+                    SocketRelay.closeQuietly(socket); // too many connections still owing their greeting: shed load, keep live relays
                     continue;
                 }
                 threads.execute(() -> {
@@ -135,20 +135,20 @@ public class DataChannelServer {
             socket.setTcpNoDelay(true);
             hello = DataChannel.readHello(socket.getInputStream());
         } catch (IOException e) {
-            quietly(socket);
+            SocketRelay.closeQuietly(socket);
             return;
         }
         if (hello.side() == DataChannel.CONNECTOR) {
             CompletableFuture<Socket> waiting = connectors.remove(key(hello.ticket()));
             if (waiting == null || !waiting.complete(socket)) {
-                quietly(socket);
+                SocketRelay.closeQuietly(socket);
             }
             return;
         }
         UserTicket ticket = users.remove(key(hello.ticket()));
         if (ticket == null || ticket.expiresAt() < System.currentTimeMillis() || !ticket.stillLive().test(ticket.session())) {
             answer(socket, DataChannel.NOT_FOUND);
-            quietly(socket);
+            SocketRelay.closeQuietly(socket);
             return;
         }
         join(socket, ticket);
@@ -180,13 +180,13 @@ public class DataChannelServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             connectors.remove(key(connectorTicket));
-            quietly(user);
+            SocketRelay.closeQuietly(user);
             return;
         } catch (ExecutionException | TimeoutException | IOException e) {
             connectors.remove(key(connectorTicket));
             boolean notFound = e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND;
             answer(user, notFound ? DataChannel.NOT_FOUND : DataChannel.UNAVAILABLE);
-            quietly(user);
+            SocketRelay.closeQuietly(user);
             return;
         } finally {
             tunnels.settled(connectorTicket);
@@ -236,13 +236,5 @@ public class DataChannelServer {
 
     private static String key(byte[] ticket) {
         return Base64.getEncoder().encodeToString(ticket);
-    }
-
-    private static void quietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pairs a user's Tunnel call with the Data call a connector opens in answer to a dial order, then splices them.
+ * Sends dial orders to connectors and pairs each answer with whoever dialled: a user's Tunnel call (spliced to the
+ * connector's Data call), a web request ({@link WebExchange}) or the TCP data channel ({@link DataChannelServer}).
  * A stream id is a 128-bit random value, and only the connector that received the order may answer it.
  */
 @ApplicationScoped

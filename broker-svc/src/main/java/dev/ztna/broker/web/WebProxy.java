@@ -212,7 +212,8 @@ public class WebProxy {
         String returnTo = back.startsWith("/") && !back.startsWith("//") ? back : "/";
         String redirectUri = callbackUri(request);
         String source = source(request);
-        ctx.vertx().<Caller>executeBlocking(() -> {
+        // the worker only redeems and audits; the response is touched on its own event loop alone
+        ctx.vertx().<Cookie>executeBlocking(() -> {
             RedeemWebLoginResponse redeemed = auth.withDeadlineAfter(5, TimeUnit.SECONDS).redeemWebLogin(
                     RedeemWebLoginRequest.newBuilder().setCode(code).setRedirectUri(redirectUri).build());
             Caller caller = tokens.verify(redeemed.getAccessToken());
@@ -222,12 +223,11 @@ public class WebProxy {
                     .putAllAttributes(Map.of("source_address", source)).build()));
             long ttl = Math.max(1, Duration.between(Instant.now(), Instant.ofEpochSecond(
                     redeemed.getExpiresAt().getSeconds())).getSeconds());
-            response.addCookie(Cookie.cookie(SESSION_COOKIE, redeemed.getAccessToken()).setPath("/").setSecure(true)
-                    .setHttpOnly(true).setSameSite(CookieSameSite.LAX).setMaxAge(ttl));
-            return caller;
+            return Cookie.cookie(SESSION_COOKIE, redeemed.getAccessToken()).setPath("/").setSecure(true)
+                    .setHttpOnly(true).setSameSite(CookieSameSite.LAX).setMaxAge(ttl);
         }, false).onComplete(result -> {
             if (result.succeeded()) {
-                WebPages.secure(response).addCookie(expired(STATE_COOKIE)).setStatusCode(303)
+                WebPages.secure(response).addCookie(result.result()).addCookie(expired(STATE_COOKIE)).setStatusCode(303)
                         .putHeader("Location", returnTo).end();
             } else if (result.cause() instanceof StatusRuntimeException e
                     && e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {

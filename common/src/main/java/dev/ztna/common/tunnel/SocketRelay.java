@@ -45,8 +45,8 @@ public final class SocketRelay {
     /** Ends both connections now (a cut); idempotent. */
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            quietly(a);
-            quietly(b);
+            closeQuietly(a);
+            closeQuietly(b);
             onClose.run();
         }
     }
@@ -77,7 +77,8 @@ public final class SocketRelay {
         }
     }
 
-    private static void quietly(Socket socket) {
+    /** Closes a socket whatever state it is in (a connection being given up). */
+    public static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException ignored) {
